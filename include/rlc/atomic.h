@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rlc/atomic.h - the small atomic vocabulary shared by every segment access.
+ *
+ * The segment is shared by C11 and C++ processes, so the same words must be
+ * `_Atomic uint64_t` in C and `std::atomic<uint64_t>` in C++; both are a
+ * lock-free, 8-byte, 8-aligned word on every platform rlc supports, which the
+ * static assertions in rlc/segment.h pin down.  Every access names its memory
+ * order; the call sites say which access an acquire or release pairs with.
+ */
+#ifndef RLC_ATOMIC_H
+#define RLC_ATOMIC_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+#include <atomic>
+typedef std::atomic<uint64_t> rlc_word;
+#define RLC__ORDER(o) (std::memory_order_##o)
+#define RLC__NS std::
+#define RLC_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#include <stdatomic.h>
+typedef _Atomic uint64_t rlc_word;
+#define RLC__ORDER(o) (memory_order_##o)
+#define RLC__NS
+#define RLC_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#if ATOMIC_LLONG_LOCK_FREE != 2
+#error "rlc needs always-lock-free 64-bit atomics: a segment word may not hide a lock"
+#endif
+#endif
+
+/* Plain loads and stores, named by their order at the call site. */
+#define rlc__load_relaxed(w) RLC__NS atomic_load_explicit((w), RLC__ORDER(relaxed))
+#define rlc__load_acquire(w) RLC__NS atomic_load_explicit((w), RLC__ORDER(acquire))
+#define rlc__store_relaxed(w, v) RLC__NS atomic_store_explicit((w), (v), RLC__ORDER(relaxed))
+#define rlc__store_release(w, v) RLC__NS atomic_store_explicit((w), (v), RLC__ORDER(release))
+
+/*
+ * Compare-and-swap, weak (may fail spuriously; every caller loops).  On
+ * failure *expected is refreshed with an acquire load, so the retry sees
+ * everything published before the value it read.
+ */
+#define rlc__cas_acq_rel(w, expected, desired)                                  \
+	RLC__NS atomic_compare_exchange_weak_explicit((w), (expected), (desired), \
+						      RLC__ORDER(acq_rel),      \
+						      RLC__ORDER(acquire))
+#define rlc__cas_release(w, expected, desired)                                  \
+	RLC__NS atomic_compare_exchange_weak_explicit((w), (expected), (desired), \
+						      RLC__ORDER(release),      \
+						      RLC__ORDER(relaxed))
+
+#define rlc__cas_relaxed(w, expected, desired)                                  \
+	RLC__NS atomic_compare_exchange_weak_explicit((w), (expected), (desired), \
+						      RLC__ORDER(relaxed),      \
+						      RLC__ORDER(relaxed))
+
+#endif /* RLC_ATOMIC_H */
