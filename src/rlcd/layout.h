@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Laying a configuration out as a segment (rlc/segment.h), and telling
+ * whether an existing segment already holds that layout.  Pure functions on
+ * memory: creating and mapping the shm object is shm.c's business.
+ */
+#ifndef RLCD_LAYOUT_H
+#define RLCD_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* Narrowest window slot: keeps the 40-bit epoch good for > 3 years. */
+#define RLC_STEP_MIN_NS UINT64_C(100000)
+
+/*
+ * The grantable capacity and the step (window slot width, or bucket ns per
+ * unit) of one limit.  Returns 0, or -EINVAL with a reason naming the key
+ * at fault.
+ */
+int rlc_limit_derive(const struct rlc_limit_config *lc, uint32_t *effective, uint64_t *step_ns,
+		     char *why, size_t len);
+
+/* Bytes a segment for `cfg` needs, or 0 when the tables would not fit. */
+size_t rlc_layout_size(const struct rlc_config *cfg);
+
+/*
+ * Lay `cfg` out in `size` zeroed bytes at `base` (size from
+ * rlc_layout_size), with every window's epochs starting at `now_ns`.  Does
+ * not publish: call rlc_layout_publish once the rlcd fields are set.
+ * Returns 0, or -EINVAL with a reason.
+ */
+int rlc_layout_init(void *base, size_t size, const struct rlc_config *cfg, uint64_t now_ns,
+		    char *why, size_t len);
+
+/* Release-store `ready`: the segment becomes visible to clients. */
+void rlc_layout_publish(void *base);
+
+/*
+ * Does the valid segment at `base` hold exactly the limits and tables of
+ * `cfg`, so that an rlcd may adopt it and keep every count?  Returns 0, or
+ * -ESTALE with the first difference in `why`.
+ */
+int rlc_layout_compatible(const void *base, size_t size, const struct rlc_config *cfg, char *why,
+			  size_t len);
+
+#endif /* RLCD_LAYOUT_H */
