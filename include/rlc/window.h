@@ -141,10 +141,14 @@ static inline uint64_t rlc__window_retry(const struct rlc_limit *l, const rlc_wo
 	const uint64_t S = l->slots;
 	uint64_t j, need = current + weight + rlc__window_completed(l, ring, e);
 
-	/* At epoch e + j the epochs up to e + j - S have left the window. */
-	for (j = 1; j < S && need > l->effective; j++)
+	/* At epoch e + j the epochs up to e + j - S have left the window;
+	 * at e + S everything counted now, `current` included, has. */
+	for (j = 1; j < S; j++) {
 		if (S - j <= e)
 			need -= rlc__window_slot(l, ring, e - (S - j));
+		if (need <= l->effective)
+			break;
+	}
 	return l->origin_ns + (e + j) * l->step_ns - now;
 }
 
