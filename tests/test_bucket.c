@@ -105,6 +105,14 @@ static void test_bucket_refund_after_refill(void **state)
 	rlc_bucket_refund(&limit, T0 + 4 * T, token, 10); /* 4 of 10 refilled */
 	assert_int_equal(take(T0 + 4 * T, 10, NULL, NULL), 0);
 	assert_int_equal(take(T0 + 4 * T, 1, NULL, NULL), -EAGAIN);
+
+	/* Another grant after the refilled part: the state equals "never taken". */
+	setup_bucket(10, 1000);
+	assert_int_equal(take(T0, 10, &token, NULL), 0);
+	assert_int_equal(take(T0 + 4 * T, 4, NULL, NULL), 0);
+	rlc_bucket_refund(&limit, T0 + 4 * T, token, 10);
+	assert_int_equal(take(T0 + 4 * T, 7, NULL, NULL), -EAGAIN);
+	assert_int_equal(take(T0 + 4 * T, 6, NULL, NULL), 0);
 }
 
 static void test_bucket_used_rounds_up(void **state)
