@@ -40,6 +40,7 @@
 #define RLC_SEGMENT_ENV "RLC_SEGMENT"
 #define RLC_LINK_MAX 8u     /* limits one request may count against */
 #define RLC_OPEN_READONLY 1u /* map read-only, do not register a client */
+#define RLC__STALE_MAX 1000u /* fresh clock reads before a head is called corrupt */
 
 struct rlc {
 	unsigned char *base;
@@ -262,7 +263,8 @@ static inline int rlc__prepare(const struct rlc *h, const uint32_t *ids, const u
  * Take weights[i] from limit ids[i] for every i, all or nothing, now.
  * Lock-free, never blocks.  Returns 0 with *g filled for rlc_refund;
  * -EAGAIN when a limit refused, with g->refused_by and g->retry_ns (the
- * exact wait, assuming no other traffic); -E2BIG when a weight exceeds its
+ * exact wait, assuming no other traffic); -EBADMSG when a limit's state is
+ * corrupt (g->refused_by names it); -E2BIG when a weight exceeds its
  * limit's effective capacity and can never be granted; -ENOENT for an
  * unknown id; -EINVAL for a bad argument, a duplicate id or a read-only
  * handle.
@@ -271,7 +273,7 @@ static inline int rlc_try_n(struct rlc *h, const uint32_t *ids, const uint32_t *
 			    unsigned n, struct rlc_grant *g)
 {
 	uint64_t retry_ns = 0, total = 0;
-	unsigned i, taken;
+	unsigned i, taken, stale = 0;
 	int err = rlc__prepare(h, ids, weights, n, g);
 
 	if (err)
@@ -286,7 +288,12 @@ static inline int rlc_try_n(struct rlc *h, const uint32_t *ids, const uint32_t *
 		}
 		for (i = taken; err && i > 0; i--)
 			rlc__give_back(h, &h->limits[g->id[i - 1]], g->token[i - 1], g->weight[i - 1]);
-	} while (err == -ESTALE); /* another process read the clock after us */
+		/* -ESTALE: another process read the clock after us; a fresh read
+		 * fixes that at once, so a head that stays in the future is
+		 * corrupt, not busy. */
+		if (err == -ESTALE && ++stale == RLC__STALE_MAX)
+			err = -EBADMSG;
+	} while (err == -ESTALE);
 	if (err) {
 		g->refused_by = (int32_t)g->id[taken];
 		g->retry_ns = retry_ns;
