@@ -237,7 +237,12 @@ static inline int rlc__prepare(const struct rlc *h, const uint32_t *ids, const u
 {
 	unsigned i, j;
 
-	if (!h || !h->self || !ids || !weights || !g || n == 0 || n > RLC_LINK_MAX)
+	if (!g)
+		return -EINVAL;
+	/* A failed call leaves no grant that rlc_refund would accept. */
+	g->count = 0;
+	g->refused_by = -1;
+	if (!h || !h->self || !ids || !weights || n == 0 || n > RLC_LINK_MAX)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		uint32_t id = ids[i], weight = weights[i];

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rlc-stress: 2, 4 and 8 workers (processes, or threads for TSan) on one
+ * segment, then three checkers over every logged grant:
+ *   (a) window: no closed interval of W holds more than the capacity;
+ *   (b) bucket: no span t holds more than burst + rate x t;
+ *   (c) utilization: saturated limits pass at least 98% of their budget,
+ *       measured after the first two windows (whose phase flatters).
+ * --expect-violation NAME inverts the verdict for one checker: the broken
+ * builds use it to show that the checker catches what it should.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "checker.h"
+#include "workload.h"
+
+#define LOG_RECORDS (UINT64_C(1) << 22)
+#define UTILIZATION_MIN 0.98
+
+struct run {
+	const char *segment;
+	const struct rlc *shared;
+	struct grant_log *log;
+	struct worker_stats *stats;
+	uint64_t until_ns;
+	uint32_t id;
+};
+
+static void *thread_main(void *arg)
+{
+	struct run *r = arg;
+
+	workload_run(r->segment, r->shared, r->id, r->log, &r->stats[r->id], r->until_ns, 50);
+	return NULL;
+}
+
+static void run_workers(const char *segment, unsigned n, int threads, struct grant_log *log,
+			struct worker_stats *stats, uint64_t until_ns)
+{
+	struct run runs[64];
+	pthread_t tids[64];
+	struct rlc shared;
+	unsigned i;
+
+	if (threads && rlc_open(&shared, segment, "stress-main", 0) != 0) {
+		fprintf(stderr, "rlc-stress: %s\n", shared.why);
+		exit(1);
+	}
+	for (i = 0; i < n; i++) {
+		runs[i] = (struct run){segment, threads ? &shared : NULL, log, stats, until_ns, i};
+		if (threads) {
+			if (pthread_create(&tids[i], NULL, thread_main, &runs[i]) != 0)
+				abort();
+		} else if (fork() == 0) {
+			thread_main(&runs[i]);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		int status = 0;
+
+		if (threads)
+			pthread_join(tids[i], NULL);
+		else if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "rlc-stress: a worker failed\n");
+			exit(1);
+		}
+	}
+	if (threads)
+		rlc_close(&shared);
+}
+
+struct verdict {
+	int window, bucket, utilization; /* 1 = the promise held */
+};
+
+static struct verdict check_run(struct grant_log *log, uint64_t start, uint64_t until)
+{
+	const struct limit_spec *ip = &workload_limits[LIMIT_IP];
+	const struct limit_spec *orders = &workload_limits[LIMIT_ORDERS];
+	const struct limit_spec *rate = &workload_limits[LIMIT_RATE];
+	uint64_t rate_step = (rate->interval_ns + rate->capacity - 1) / rate->capacity;
+	uint64_t from = start + 2 * ip->interval_ns, to = until - 2 * ip->interval_ns;
+	size_t n = grant_log_count(log);
+	uint64_t ip_peak, orders_peak, at_ip = 0, at_orders = 0, at_rate = 0;
+	double ip_use, rate_use;
+	struct verdict v;
+	int64_t excess;
+
+	checker_sort(log->rec, n);
+	ip_peak = check_window_peak(log->rec, n, LIMIT_IP, ip->interval_ns, &at_ip);
+	orders_peak = check_window_peak(log->rec, n, LIMIT_ORDERS, orders->interval_ns, &at_orders);
+	excess = check_bucket_excess(log->rec, n, LIMIT_RATE, rate->capacity, rate_step, &at_rate);
+	ip_use = check_utilization(log->rec, n, LIMIT_IP, ip->capacity, ip->interval_ns, from, to);
+	rate_use = check_utilization(log->rec, n, LIMIT_RATE, rate->capacity, rate->interval_ns, from,
+				     to);
+	printf("  (a) window  %s peak %" PRIu64 "/%" PRIu32 ", %s peak %" PRIu64 "/%" PRIu32 "\n",
+	       ip->name, ip_peak, ip->capacity, orders->name, orders_peak, orders->capacity);
+	printf("  (b) bucket  %s worst excess %.2f units over burst + rate x span\n", rate->name,
+	       (double)excess / (double)rate_step);
+	printf("  (c) use     %s %.2f%% (ring bound %.2f%%), %s %.2f%% of the budget, "
+	       "mean over windows starting in %.0f windows\n",
+	       ip->name, 100 * ip_use, 100.0 * (ip->slots - 1) / ip->slots, rate->name,
+	       100 * rate_use, (double)(to - from) / (double)ip->interval_ns);
+	v.window = ip_peak <= ip->capacity && orders_peak <= orders->capacity;
+	v.bucket = excess <= 0;
+	v.utilization = ip_use >= UTILIZATION_MIN && rate_use >= UTILIZATION_MIN;
+	if (!v.window)
+		printf("  VIOLATION (a): interval ending at %" PRIu64 " ns (ip) / %" PRIu64
+		       " ns (orders)\n", at_ip, at_orders);
+	if (!v.bucket)
+		printf("  VIOLATION (b): span ending at %" PRIu64 " ns\n", at_rate);
+	if (!v.utilization)
+		printf("  VIOLATION (c): below %.0f%%\n", 100 * UTILIZATION_MIN);
+	return v;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: rlc-stress [--threads] [--procs N[,N...]] [--ms DURATION]\n"
+			"                  [--expect-violation window|bucket|utilization]\n");
+	exit(64);
+}
+
+int main(int argc, char **argv)
+{
+	const char *procs = "2,4,8", *expect = NULL;
+	uint64_t duration = 1500 * MS;
+	int threads = 0, ok = 1, caught = 0, i;
+	char segment[64], *list, *tok, *save = NULL;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--threads") == 0)
+			threads = 1;
+		else if (strcmp(argv[i], "--procs") == 0 && i + 1 < argc)
+			procs = argv[++i];
+		else if (strcmp(argv[i], "--ms") == 0 && i + 1 < argc)
+			duration = strtoull(argv[++i], NULL, 10) * MS;
+		else if (strcmp(argv[i], "--expect-violation") == 0 && i + 1 < argc)
+			expect = argv[++i];
+		else
+			usage();
+	}
+	if (duration < 20 * workload_limits[LIMIT_IP].interval_ns / 2)
+		usage(); /* fewer than ten measured windows */
+	list = strdup(procs);
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned n = (unsigned)strtoul(tok, NULL, 10), w;
+		struct grant_log *log = grant_log_create(LOG_RECORDS);
+		struct worker_stats *stats = mmap(NULL, 64 * sizeof(*stats), PROT_READ | PROT_WRITE,
+						  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		uint64_t start, grants = 0, refusals = 0, calls = 0, slowest = 0;
+		struct verdict v;
+
+		if (n == 0 || n > 64 || stats == MAP_FAILED)
+			usage();
+		snprintf(segment, sizeof(segment), "/rlc-stress-%ld", (long)getpid());
+		workload_create_segment(segment);
+		start = rlc_now_ns();
+		run_workers(segment, n, threads, log, stats, start + duration);
+		for (w = 0; w < n; w++) {
+			grants += stats[w].grants;
+			refusals += stats[w].refusals;
+			calls += stats[w].calls;
+			if (stats[w].max_call_ns > slowest)
+				slowest = stats[w].max_call_ns;
+		}
+		printf("%u %s, %.1f s: %" PRIu64 " calls, %" PRIu64 " grants, %" PRIu64
+		       " refusals, slowest call %.3f ms, %zu log records\n",
+		       n, threads ? "threads" : "processes", (double)duration / 1e9, calls, grants,
+		       refusals, (double)slowest / 1e6, grant_log_count(log));
+		v = check_run(log, start, start + duration);
+		ok = ok && v.window && v.bucket && v.utilization;
+		if (expect)
+			caught += (!strcmp(expect, "window") && !v.window) ||
+				  (!strcmp(expect, "bucket") && !v.bucket) ||
+				  (!strcmp(expect, "utilization") && !v.utilization);
+		shm_unlink(segment);
+		grant_log_destroy(log);
+		munmap(stats, 64 * sizeof(*stats));
+	}
+	free(list);
+	if (expect) {
+		printf("%s: checker (%s) %s the broken build\n", caught ? "PASS" : "FAIL", expect,
+		       caught ? "caught" : "did not catch");
+		return caught ? 0 : 1;
+	}
+	printf("%s\n", ok ? "PASS: every promise held" : "FAIL");
+	return ok ? 0 : 1;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stress workload: three limits with short intervals, and workers that
+ * hammer them with a mix of single and linked requests, logging each grant.
+ */
+#ifndef RLC_STRESS_WORKLOAD_H
+#define RLC_STRESS_WORKLOAD_H
+
+#include <stdint.h>
+
+#include "grant_log.h"
+#include "rlc.h"
+
+#define MS UINT64_C(1000000)
+
+/* Limit ids in the stress segment. */
+enum { LIMIT_IP, LIMIT_ORDERS, LIMIT_RATE, LIMITS };
+
+struct limit_spec {
+	const char *name;
+	const char *scope;
+	enum rlc_algorithm algorithm;
+	uint32_t capacity;
+	uint64_t interval_ns;
+	uint32_t slots;
+};
+
+extern const struct limit_spec workload_limits[LIMITS];
+
+/* Per-worker figures, in shared memory so they outlive a killed worker. */
+struct worker_stats {
+	rlc_word grants;
+	rlc_word refusals;
+	rlc_word calls;
+	rlc_word max_call_ns; /* slowest single rlc_try_n */
+	uint8_t pad[32];
+};
+
+/* Create shm segment `name` holding workload_limits. */
+void workload_create_segment(const char *name);
+
+/*
+ * Run worker `id` until `until_ns`: random requests as fast as they are
+ * granted, refunding about `refund_permille` of grants at once.  `shared`,
+ * if not NULL, is a handle whose mapping this worker shares (a thread);
+ * otherwise the worker opens `segment` itself (a process).
+ */
+void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
+		  struct grant_log *log, struct worker_stats *stats, uint64_t until_ns,
+		  unsigned refund_permille);
+
+#endif
