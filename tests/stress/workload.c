@@ -14,7 +14,7 @@
 
 const struct limit_spec workload_limits[LIMITS] = {
 	[LIMIT_IP] = {"stress.ip.weight", "stress.ip", RLC_ALGO_WINDOW, 20000, 50 * MS, IP_SLOTS},
-	[LIMIT_ORDERS] = {"stress.account.orders", "stress.account", RLC_ALGO_WINDOW, 100, 20 * MS, 64},
+	[LIMIT_ORDERS] = {"stress.account.orders", "stress.account", RLC_ALGO_WINDOW, 10, 20 * MS, 64},
 	[LIMIT_RATE] = {"stress.account.rate", "stress.account", RLC_ALGO_BUCKET, 50, 5 * MS, 0},
 };
 
