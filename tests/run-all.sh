@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh checkout: installs what is missing,
+# then builds and runs
+#   build/       unit, e2e, model, stress and bench-smoke suites;
+#   build-asan/  unit, e2e and stress under AddressSanitizer + UBSan;
+#   build-tsan/  the thread variant of the stress suite under TSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/install-deps.sh
+rlc_install_deps
+
+# Sanitizers slow every call down; (c) utilization measures how fast the
+# workers react, not correctness, so their runs accept a lower figure.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+sanitized_use=95
+
+build() { # dir [meson options...]
+	local dir=$1
+	shift
+	[ -f "$dir/build.ninja" ] || meson setup "$dir" "$@" >/dev/null
+	ninja -C "$dir"
+}
+
+build build
+meson test -C build --print-errorlogs --suite unit --suite e2e --suite model --suite stress \
+	--suite bench
+
+build build-asan -Db_sanitize=address,undefined -Db_lundef=false
+RLC_STRESS_MIN_USE=$sanitized_use meson test -C build-asan --print-errorlogs \
+	--suite unit --suite e2e --suite stress
+
+build build-tsan -Db_sanitize=thread -Db_lundef=false
+RLC_STRESS_MIN_USE=$sanitized_use meson test -C build-tsan --print-errorlogs stress-threads
+
+echo "all suites passed"
