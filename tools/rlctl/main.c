@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/* rlctl: command line of the rlc control tool. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rlc/segment.h"
+#include "rlctl.h"
+#include "status.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: rlctl [-s NAME] [status] [--json]\n"
+		"\n"
+		"Show the limits, usage and clients of an rlc segment, and whether its\n"
+		"rlcd is alive.\n"
+		"\n"
+		"Commands:\n"
+		"  status            print the status report (the default)\n"
+		"\n"
+		"Options:\n"
+		"  -s, --segment NAME  segment to read (default: $RLC_SEGMENT, else /rlc)\n"
+		"  -j, --json          print the report as one JSON object\n"
+		"  -h, --help          print this help and exit\n"
+		"  -V, --version       print the version and exit\n"
+		"\n"
+		"Exit status: 0 healthy; 1 rlcd not running or its heartbeat stale;\n"
+		"2 segment missing, not ready, of another layout version or corrupt;\n"
+		"64 usage error.\n");
+}
+
+/* Report a command-line mistake; returns the usage exit status. */
+static int bad_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "rlctl: %s '%s'; try 'rlctl --help'\n", what, arg);
+	return RLCTL_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "segment", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *segment = NULL, *verb = "status";
+	bool json = false;
+	int opt;
+
+	opterr = 0; /* our messages carry the hint */
+	/* Options may come before or after the command: getopt permutes. */
+	while ((opt = getopt_long(argc, argv, ":s:jhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			segment = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return RLCTL_EXIT_OK;
+		case 'V':
+			printf("rlctl %s (segment layout %u.%u)\n", RLC_VERSION, RLC_LAYOUT_MAJOR,
+			       RLC_LAYOUT_MINOR);
+			return RLCTL_EXIT_OK;
+		case ':':
+			return bad_usage("missing argument to", argv[optind - 1]);
+		default:
+			return bad_usage("unknown option", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		verb = argv[optind++];
+	if (strcmp(verb, "status") != 0)
+		return bad_usage("unknown command", verb);
+	if (optind < argc)
+		return bad_usage("unexpected argument", argv[optind]);
+	return status_run(segment, json);
+}

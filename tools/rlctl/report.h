@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* The status report, as a table for people and as JSON for programs. */
+#ifndef RLCTL_REPORT_H
+#define RLCTL_REPORT_H
+
+#include <stdio.h>
+
+#include "health.h"
+#include "snapshot.h"
+
+/* Print the segment line, the limits table and the clients table. */
+void report_text(FILE *out, const struct snapshot *s, const struct health *hl);
+
+/* Print the same as one JSON object followed by a newline. */
+void report_json(FILE *out, const struct snapshot *s, const struct health *hl);
+
+/* Percent of effective capacity in use; may pass 100 after observed usage. */
+double report_used_pct(const struct rlc_usage *u);
+
+/* "window", "bucket", or "unknown" for a value this build does not know. */
+const char *report_algorithm_name(uint32_t algorithm);
+
+#endif

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+#include <inttypes.h>
+#include <string.h>
+
+#include "duration.h"
+#include "report.h"
+
+#define NAME_TEXT_MAX RLC_NAME_MAX
+
+/*
+ * Copy `src` for a terminal: control characters (a client may register
+ * any name) become '?', so a name can never move the cursor or recolour
+ * the screen.
+ */
+static const char *printable(char *dst, size_t len, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && src[i]; i++)
+		dst[i] = ((unsigned char)src[i] < 0x20 || src[i] == 0x7f) ? '?' : src[i];
+	dst[i] = '\0';
+	return dst;
+}
+
+static int widest(int width, const char *text)
+{
+	int n = (int)strlen(text);
+
+	return n > width ? n : width;
+}
+
+static void segment_line(FILE *out, const struct snapshot *s, const struct health *hl)
+{
+	char name[NAME_TEXT_MAX], age[DURATION_TEXT_MAX] = "never", up[DURATION_TEXT_MAX] = "-";
+
+	if (s->heartbeat_ns)
+		duration_format(age, sizeof(age), hl->heartbeat_age_ns / DURATION_MS * DURATION_MS,
+				2);
+	if (s->rlcd_start_ns && s->rlcd_start_ns <= s->now_ns)
+		duration_format(up, sizeof(up),
+				(s->now_ns - s->rlcd_start_ns) / RLC_NS_PER_SEC * RLC_NS_PER_SEC, 2);
+	fprintf(out, "segment %s  layout %" PRIu32 ".%" PRIu32 "  %" PRIu64 " bytes  "
+		     "rlcd pid %" PRIu64 " (%s)  heartbeat %s%s  generation %" PRIu64 "  up %s\n",
+		printable(name, sizeof(name), s->segment), s->layout_major, s->layout_minor,
+		s->size, s->rlcd_pid, health_state_name(hl->state), age,
+		s->heartbeat_ns ? " ago" : "", s->generation, up);
+}
+
+static void limits_table(FILE *out, const struct snapshot *s)
+{
+	char name[NAME_TEXT_MAX], scope[NAME_TEXT_MAX], window[DURATION_TEXT_MAX];
+	int name_w = (int)strlen("LIMIT"), scope_w = (int)strlen("SCOPE");
+	uint32_t i;
+
+	if (s->limits_count == 0) {
+		fprintf(out, "no limits\n");
+		return;
+	}
+	for (i = 0; i < s->limits_count; i++) {
+		name_w = widest(name_w, printable(name, sizeof(name), s->limits[i].name));
+		scope_w = widest(scope_w, printable(scope, sizeof(scope), s->limits[i].scope));
+	}
+	fprintf(out, "%-*s  %-*s  %-6s  %14s  %6s  %8s  %6s  %8s  %5s\n", name_w, "LIMIT", scope_w,
+		"SCOPE", "ALGO", "USED/EFFECTIVE", "USE", "CAPACITY", "BUFFER", "WINDOW", "SLOTS");
+	for (i = 0; i < s->limits_count; i++) {
+		const struct rlc_usage *u = &s->limits[i];
+		char used[32], slots[16];
+
+		snprintf(used, sizeof(used), "%" PRIu64 "/%" PRIu32, u->used, u->effective);
+		if (u->algorithm == RLC_ALGO_WINDOW)
+			snprintf(slots, sizeof(slots), "%" PRIu32, u->slots);
+		else
+			snprintf(slots, sizeof(slots), "-");
+		fprintf(out, "%-*s  %-*s  %-6s  %14s  %5.1f%%  %8" PRIu32 "  %5.1f%%  %8s  %5s\n",
+			name_w, printable(name, sizeof(name), u->name), scope_w,
+			printable(scope, sizeof(scope), u->scope),
+			report_algorithm_name(u->algorithm), used, report_used_pct(u), u->capacity,
+			u->buffer_ppm / 10000.0,
+			duration_format(window, sizeof(window), u->interval_ns, 0), slots);
+	}
+}
+
+static void clients_table(FILE *out, const struct snapshot *s)
+{
+	char name[RLC_CLIENT_NAME_MAX];
+	int name_w = (int)strlen("CLIENT");
+	uint32_t i;
+
+	if (s->clients_count == 0) {
+		fprintf(out, "no registered clients (%" PRIu32 " records free)\n",
+			s->client_records);
+		return;
+	}
+	for (i = 0; i < s->clients_count; i++)
+		name_w = widest(name_w, printable(name, sizeof(name), s->clients[i].info.name));
+	fprintf(out, "%8s  %-*s  %5s  %10s  %10s  %12s  %10s\n", "PID", name_w, "CLIENT",
+		"STATE", "GRANTS", "REFUSED", "WEIGHT", "REFUNDED");
+	for (i = 0; i < s->clients_count; i++) {
+		const struct snapshot_client *c = &s->clients[i];
+
+		fprintf(out, "%8ld  %-*s  %5s  %10" PRIu64 "  %10" PRIu64 "  %12" PRIu64 "  %10" PRIu64
+			     "\n",
+			(long)c->info.pid, name_w, printable(name, sizeof(name), c->info.name),
+			c->alive ? "live" : "gone", c->info.grants, c->info.refusals, c->info.weight,
+			c->info.refunded);
+	}
+	fprintf(out, "%" PRIu32 " of %" PRIu32 " client records in use\n", s->clients_count,
+		s->client_records);
+}
+
+void report_text(FILE *out, const struct snapshot *s, const struct health *hl)
+{
+	segment_line(out, s, hl);
+	fputc('\n', out);
+	limits_table(out, s);
+	fputc('\n', out);
+	clients_table(out, s);
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* rlctl's exit status: the contract scripts and monitoring rely on. */
+#ifndef RLCTL_H
+#define RLCTL_H
+
+enum rlctl_exit {
+	RLCTL_EXIT_OK = 0,      /* segment readable, rlcd running and beating */
+	RLCTL_EXIT_DOWN = 1,    /* readable, but rlcd is gone or its heartbeat stale */
+	RLCTL_EXIT_SEGMENT = 2, /* missing, not ready, another layout, corrupt */
+	RLCTL_EXIT_USAGE = 64,  /* bad command line (sysexits' EX_USAGE) */
+};
+
+#endif

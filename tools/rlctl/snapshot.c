@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+#include "snapshot.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Is the process holding client record `i` still running? */
+static int client_alive(const struct rlc *h, uint32_t i)
+{
+	const struct rlc_client *c = &h->clients[i];
+	/* Pairs with the release store that made the record LIVE, so the
+	 * start time read next is the owner's. */
+	uint64_t state = rlc__load_acquire(&c->state);
+
+	return rlc_client_state_alive(state, rlc__load_relaxed(&c->start_ticks));
+}
+
+int snapshot_take(const struct rlc *h, const char *segment, struct snapshot *s)
+{
+	const struct rlc_header *hdr = h->hdr;
+	uint32_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->segment = segment;
+	s->now_ns = rlc_now_ns();
+	s->layout_major = hdr->layout_major;
+	s->layout_minor = hdr->layout_minor;
+	s->size = hdr->size;
+	s->created_ns = hdr->created_ns;
+	/* Relaxed: diagnostics only; nothing is published through these. */
+	s->rlcd_pid = rlc__load_relaxed(&hdr->rlcd_pid);
+	s->rlcd_start_ns = rlc__load_relaxed(&hdr->rlcd_start_ns);
+	s->heartbeat_ns = rlc__load_relaxed(&hdr->heartbeat_ns);
+	s->heartbeat_period_ns = rlc__load_relaxed(&hdr->heartbeat_period_ns);
+	s->generation = rlc__load_relaxed(&hdr->generation);
+	s->client_records = hdr->clients_count;
+
+	/* calloc(0) may return NULL: ask for one element at least. */
+	s->limits = calloc(h->limits_count ? h->limits_count : 1, sizeof(*s->limits));
+	s->clients = calloc(s->client_records ? s->client_records : 1, sizeof(*s->clients));
+	if (!s->limits || !s->clients) {
+		snapshot_free(s);
+		return -ENOMEM;
+	}
+	for (i = 0; i < h->limits_count; i++)
+		if (rlc_usage(h, i, &s->limits[s->limits_count]) == 0)
+			s->limits_count++;
+	for (i = 0; i < s->client_records; i++) {
+		struct snapshot_client *c = &s->clients[s->clients_count];
+
+		if (rlc_client_info(h, i, &c->info) != 0)
+			continue;
+		c->record = i;
+		c->alive = client_alive(h, i);
+		s->clients_count++;
+	}
+	return 0;
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	free(s->limits);
+	free(s->clients);
+	s->limits = NULL;
+	s->clients = NULL;
+	s->limits_count = 0;
+	s->clients_count = 0;
+}

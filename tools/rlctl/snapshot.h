@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One reading of an open segment: the header, every limit's usage and every
+ * registered client, taken once so that the text and JSON reports print the
+ * same numbers.
+ */
+#ifndef RLCTL_SNAPSHOT_H
+#define RLCTL_SNAPSHOT_H
+
+#include <stdint.h>
+
+#include "rlc.h"
+
+struct snapshot_client {
+	uint32_t record; /* index in the clients table */
+	int alive;       /* 0: the process is gone and rlcd has not reaped it yet */
+	struct rlc_client_info info;
+};
+
+struct snapshot {
+	const char *segment; /* name as opened */
+	uint64_t now_ns;     /* when the header was read */
+	uint32_t layout_major;
+	uint32_t layout_minor;
+	uint64_t size;
+	uint64_t created_ns;
+	uint64_t rlcd_pid; /* raw word: 0 after a clean exit, may be garbage */
+	uint64_t rlcd_start_ns;
+	uint64_t heartbeat_ns;
+	uint64_t heartbeat_period_ns;
+	uint64_t generation;
+	uint32_t limits_count;
+	struct rlc_usage *limits; /* names point into the mapping */
+	uint32_t client_records;  /* size of the clients table */
+	uint32_t clients_count;   /* records in use */
+	struct snapshot_client *clients;
+};
+
+/*
+ * Read the segment `h` (opened, read-only is enough), called `segment`,
+ * into *s.  The limit names stay valid while `h` is open.  Returns 0, or
+ * -ENOMEM.
+ */
+int snapshot_take(const struct rlc *h, const char *segment, struct snapshot *s);
+
+/* Free what snapshot_take() allocated. */
+void snapshot_free(struct snapshot *s);
+
+#endif
