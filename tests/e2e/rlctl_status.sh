@@ -1,0 +1,230 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# rlctl status, end to end: every exit status, with its one-line reason on
+# stderr, on segments that are missing, broken in each way the validator
+# knows, healthy under a live rlcd, stale, and left behind by a stopped one.
+#
+# Usage: rlctl_status.sh RLC_TEST_SEGMENT   (meson passes the helper)
+# Environment: RLCTL (required); RLCD and RLC_DEMO_BOT when they are built.
+set -u
+
+: "${RLCTL:?RLCTL must name the rlctl binary}"
+mkseg=${1:?usage: rlctl_status.sh PATH-TO-rlc-test-segment}
+prefix=/rlc-test-$$
+tmp=$(mktemp -d)
+pids=""
+failures=0
+
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	wait
+	rm -f /dev/shm/rlc-test-$$-*
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+# run ARGS...: rlctl ARGS, stdout in $tmp/out, stderr in $tmp/err, status in $rc.
+run() {
+	"$RLCTL" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# check WANT PATTERN what: the last run exited WANT; stderr is empty (WANT 0)
+# or one line "rlctl: ..." matching the extended regex PATTERN.
+check() {
+	if [ "$rc" != "$1" ]; then
+		fail "$3: exit $rc, want $1; stderr: $(cat "$tmp/err")"
+	elif [ "$1" = 0 ] && [ -s "$tmp/err" ]; then
+		fail "$3: healthy but stderr says: $(cat "$tmp/err")"
+	elif [ "$1" != 0 ] && [ "$(wc -l <"$tmp/err")" != 1 ]; then
+		fail "$3: want one line on stderr, got: $(cat "$tmp/err")"
+	elif [ "$1" != 0 ] && ! grep -Eq "^rlctl: .*$2" "$tmp/err"; then
+		fail "$3: stderr does not match 'rlctl: ...$2': $(cat "$tmp/err")"
+	else
+		echo "ok   $3 -> $rc ${2:+($(cat "$tmp/err"))}"
+	fi
+}
+
+# expect WANT PATTERN ARGS...: run rlctl ARGS and check it.
+expect() {
+	want=$1 pattern=$2
+	shift 2
+	run "$@"
+	check "$want" "$pattern" "rlctl $*"
+}
+
+# poll WANT ARGS...: rerun rlctl ARGS until it exits WANT; at most 5 s.
+poll() {
+	want=$1
+	shift
+	for _ in $(seq 100); do
+		run "$@"
+		[ "$rc" = "$want" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# stdout_has WHAT STRING: the last run's stdout contains STRING.
+stdout_has() {
+	if grep -Fq -- "$2" "$tmp/out"; then
+		echo "ok   $1"
+	else
+		fail "$1: stdout lacks '$2':"
+		cat "$tmp/out" >&2
+	fi
+}
+
+# json_check WHAT PYTHON-EXPR [ARGS...]: the last run's stdout is one JSON
+# object `r` for which PYTHON-EXPR holds; ARGS are sys.argv[2:] there.
+json_check() {
+	what=$1 expr=$2
+	shift 2
+	if ! python3 -m json.tool "$tmp/out" >/dev/null; then
+		fail "$what: not valid JSON:"
+		cat "$tmp/out" >&2
+	elif ! python3 -c "import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if ($expr) else 1)" \
+		"$tmp/out" "$@"; then
+		fail "$what: JSON does not satisfy: $expr"
+		cat "$tmp/out" >&2
+	else
+		echo "ok   $what"
+	fi
+}
+
+limits="binance-usdm.ip.weight binance-usdm.account.orders-10s binance-usdm.account.orders-1m"
+
+# --- 64: usage errors, with a hint ------------------------------------------
+expect 64 "unknown option '--bogus'.*rlctl --help" --bogus
+expect 64 "unknown option '-x'" -x status
+expect 64 "unknown command 'stauts'.*rlctl --help" stauts
+expect 64 "missing argument to '-s'" status -s
+expect 64 "unexpected argument 'more'" status more
+expect 64 "bad segment name 'no-slash'" -s no-slash status
+expect 0 "" --help
+stdout_has "--help prints the usage" "Usage: rlctl"
+expect 0 "" -V
+stdout_has "-V prints the version" "rlctl "
+
+# --- 2: missing, not ready, other version, corrupt ---------------------------
+expect 2 "$prefix-missing: no such segment" -s "$prefix-missing" status
+RLC_SEGMENT="$prefix-fromenv" run status
+check 2 "$prefix-fromenv: no such segment" "RLC_SEGMENT=$prefix-fromenv rlctl status"
+RLC_SEGMENT="$prefix-fromenv" run -s "$prefix-fromopt"
+check 2 "$prefix-fromopt: no such segment" "-s wins over RLC_SEGMENT"
+
+: >"/dev/shm${prefix}-empty"
+expect 2 "empty: rlcd is still creating it" -s "$prefix-empty" status
+head -c 100 /dev/zero >"/dev/shm${prefix}-tiny"
+expect 2 "100 bytes, smaller than its 256-byte header" -s "$prefix-tiny" status
+head -c 4096 /dev/zero | tr '\000' '\245' >"/dev/shm${prefix}-garbage"
+expect 2 "corrupt segment: bad magic" -s "$prefix-garbage" status
+head -c 4096 /dev/urandom >"/dev/shm${prefix}-random"
+expect 2 "corrupt segment" -s "$prefix-random" status --json
+[ -s "$tmp/out" ] && fail "--json on an unreadable segment printed: $(cat "$tmp/out")"
+
+for mode in not-ready major magic truncated corrupt; do
+	"$mkseg" -s "$prefix-$mode" "$mode" || fail "rlc-test-segment $mode failed"
+done
+expect 2 "not ready yet" -s "$prefix-not-ready" status
+expect 2 "layout version 2\.0, this program speaks version 1\.0" -s "$prefix-major" status
+expect 2 "corrupt segment: bad magic" -s "$prefix-magic" status
+expect 2 "corrupt segment: header says [0-9]+ bytes, mapping has [0-9]+" -s "$prefix-truncated"
+expect 2 "corrupt segment: limit 0 refers to name" -s "$prefix-corrupt" status
+
+# --- 1: stale heartbeat, report still printed --------------------------------
+"$mkseg" -s "$prefix-stale" stale || fail "rlc-test-segment stale failed"
+expect 1 "heartbeat is stale: pid $$ last beat 1m[0-9]*s? ago, more than 1s" -s "$prefix-stale"
+stdout_has "stale segment still reported" "binance-usdm.ip.weight"
+stdout_has "stale state shown" "rlcd pid $$ (stale)"
+expect 1 "heartbeat is stale" -s "$prefix-stale" status --json
+json_check "stale --json" 'r["health"]["state"] == "stale" and r["health"]["exit"] == 1'
+
+# --- 1: rlcd killed without a clean exit --------------------------------------
+"$mkseg" -s "$prefix-killed" serve &
+killed=$!
+pids="$pids $killed"
+poll 0 -s "$prefix-killed" status || fail "stand-in rlcd never became healthy"
+kill -KILL "$killed"
+wait "$killed" 2>/dev/null
+poll 1 -s "$prefix-killed" status
+check 1 "not running \(pid $killed is gone; it did not exit cleanly\)" "after SIGKILL"
+
+# --- 0: healthy under a live rlcd ---------------------------------------------
+live="$prefix-live"
+if [ -n "${RLCD:-}" ]; then
+	"$RLCD" -s "$live" &
+else
+	echo "note: rlcd is not built; a stand-in lays out the segment" >&2
+	"$mkseg" -s "$live" serve &
+fi
+rlcd=$!
+pids="$pids $rlcd"
+poll 0 -s "$live" status
+check 0 "" "rlctl -s $live status (live rlcd)"
+stdout_has "segment line names the segment" "segment $live  layout 1.0"
+stdout_has "segment line shows the running rlcd" "rlcd pid $rlcd (running)"
+for l in $limits; do
+	stdout_has "limit $l listed" "$l"
+done
+stdout_has "window shown as a duration" " 10s "
+expect 0 "" -s "$live" status --json
+json_check "healthy --json" \
+	'r["health"]["state"] == "running" and r["health"]["exit"] == 0 and r["health"]["reason"] is None
+	 and r["segment"]["name"] == sys.argv[2] and r["segment"]["layout_major"] == 1
+	 and set(l["name"] for l in r["limits"]) >= set(sys.argv[3].split())
+	 and all(l["algorithm"] == "window" and 0 <= l["used"] <= l["effective"] <= l["capacity"]
+	         for l in r["limits"])' "$live" "$limits"
+
+# A registered client shows up in both reports, name escaped in each.
+if [ -n "${RLC_DEMO_BOT:-}" ]; then
+	odd=$(printf 'e2e-"bot"\\\tx')
+	"$RLC_DEMO_BOT" -s "$live" -n "$odd" -d 30 -p 20 >"$tmp/bot" &
+	bot=$!
+	pids="$pids $bot"
+	for _ in $(seq 100); do
+		run -s "$live" status
+		grep -Fq 'e2e-"bot"\?x' "$tmp/out" && break
+		sleep 0.05
+	done
+	stdout_has "client listed, control character shown as '?'" 'e2e-"bot"\?x'
+	stdout_has "client listed with its pid" "$bot"
+	run -s "$live" status --json
+	json_check "client in --json, name exact" \
+		'any(c["name"] == sys.argv[2] and c["pid"] == int(sys.argv[3]) and c["alive"]
+		     for c in r["clients"])' "$odd" "$bot"
+	kill -TERM "$bot"
+	wait "$bot"
+	grep -q "grants=" "$tmp/bot" || fail "demo bot printed no totals: $(cat "$tmp/bot")"
+	run -s "$live" status
+	stdout_has "client gone after it closed" "no registered clients"
+else
+	echo "note: rlc-demo-bot is not built; client listing not tested" >&2
+fi
+
+# --- 1: rlcd stopped cleanly; the segment outlives it ---------------------------
+kill -TERM "$rlcd"
+wait "$rlcd"
+poll 1 -s "$live" status
+check 1 "rlcd is not running" "after SIGTERM"
+stdout_has "stopped rlcd: report still printed" "binance-usdm.ip.weight"
+stdout_has "stopped rlcd: state shown" "(not-running)"
+
+# python's json.tool must accept the unhealthy report as well
+run -s "$live" status --json
+json_check "not-running --json" 'r["health"]["state"] == "not-running" and r["health"]["exit"] == 1'
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures check(s) failed" >&2
+	exit 1
+fi
+echo "all rlctl status checks passed"
