@@ -3,6 +3,7 @@
 #ifndef RLCD_CONFIG_H
 #define RLCD_CONFIG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -22,10 +23,54 @@ struct rlc_config {
 	char segment[256];     /* shm name; "" means rlc_segment_name()'s default */
 	mode_t mode;           /* segment permissions */
 	char group[64];        /* segment group; "" keeps rlcd's */
+	gid_t gid;             /* `group` resolved; meaningful only when it is set */
 	uint32_t clients;      /* client records */
 	uint64_t heartbeat_ns; /* how often rlcd beats */
 	uint32_t limits_count;
 	struct rlc_limit_config *limits;
 };
+
+/* Defaults of rlc.ini(5). */
+#define RLC_CONFIG_MODE 0660
+#define RLC_CONFIG_CLIENTS 64u
+#define RLC_CONFIG_HEARTBEAT_NS UINT64_C(100000000)
+#define RLC_CONFIG_SLOTS 64u
+/* Heartbeat bounds: faster burns CPU for nothing, slower hides a dead rlcd. */
+#define RLC_HEARTBEAT_MIN_NS UINT64_C(1000000)
+#define RLC_HEARTBEAT_MAX_NS UINT64_C(60000000000)
+
+/* etc/rlc.ini, embedded at build time (builtin_ini.c), NUL-terminated. */
+extern const char rlc_config_builtin[];
+extern const size_t rlc_config_builtin_size; /* without the NUL */
+#define RLC_CONFIG_BUILTIN_NAME "built-in rlc.ini"
+
+/* A configuration with every default and no limits. */
+void rlc_config_defaults(struct rlc_config *cfg);
+
+/*
+ * Parse `size` bytes of rlc.ini(5) text into *cfg (which it initializes).
+ * `file` names the text in messages.  Checks everything a segment needs,
+ * including that the group exists.  Returns 0; -EINVAL with a one-line
+ * reason naming file, section and key in `why`; -ENOMEM.  On failure *cfg
+ * holds nothing to free.
+ */
+int rlc_config_parse(struct rlc_config *cfg, const char *text, size_t size, const char *file,
+		     char *why, size_t len);
+
+/*
+ * rlc_config_parse() on the file at `path`, read whole first so that it is
+ * parsed as one consistent snapshot.  Returns as rlc_config_parse(), or the
+ * -errno of opening or reading it (-ENOENT when it does not exist).
+ */
+int rlc_config_load(struct rlc_config *cfg, const char *path, char *why, size_t len);
+
+/* Free what parsing allocated; safe to call twice. */
+void rlc_config_free(struct rlc_config *cfg);
+
+/*
+ * Is `name` a usable segment name ('/' then 1..200 characters, no other
+ * '/')?  Returns 0, or -EINVAL with a reason in `why`.
+ */
+int rlc_config_segment_check(const char *name, char *why, size_t len);
 
 #endif /* RLCD_CONFIG_H */

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rlcd's event loop on io_uring: a timer for the heartbeat and the client
+ * sweep, and a signalfd for SIGTERM, SIGINT and SIGHUP.
+ */
+#ifndef RLCD_LOOP_H
+#define RLCD_LOOP_H
+
+#include <stdint.h>
+
+#include "shm.h"
+
+/*
+ * Block SIGTERM, SIGINT and SIGHUP, so that they wait for the loop's
+ * signalfd instead of killing rlcd halfway through laying a segment out.
+ * Call it before rlc_shm_open().  Returns 0 or -errno.
+ */
+int rlc_loop_block_signals(void);
+
+/*
+ * Beat every `period_ns` and free dead clients' records about once a
+ * second, until SIGTERM or SIGINT; SIGHUP is logged and ignored.  Needs
+ * rlc_loop_block_signals() first.  Returns 0 on a stop signal, or the
+ * -errno of a failing io_uring or signalfd call (logged).
+ */
+int rlc_loop_run(struct rlc_shm *shm, uint64_t period_ns);
+
+#endif /* RLCD_LOOP_H */

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rlcd - the rlc supervisor: lays the segment out from rlc.ini (or adopts
+ * the one a previous rlcd left), then keeps it healthy.  See rlcd(8).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rlc.h"
+
+#include "config.h"
+#include "layout.h"
+#include "log.h"
+#include "loop.h"
+#include "shm.h"
+#include "value.h"
+
+/* Exit statuses, as rlcd(8) documents them. */
+enum { EXIT_CONFIG = 1, EXIT_USAGE = 2 };
+
+static const char usage[] =
+	"usage: rlcd [-c FILE] [-s NAME] [-n|--check] [-h|--help] [-V|--version]\n";
+
+static const char help[] =
+	"Create (or adopt) the rlc shared-memory segment and keep it healthy.\n"
+	"\n"
+	"  -c, --config FILE   configuration (default " RLC_CONFIG_PATH ",\n"
+	"                      else the built-in Binance USD-M profile)\n"
+	"  -s, --segment NAME  segment, e.g. /rlc (default $RLC_SEGMENT, then the\n"
+	"                      configuration's segment, then /rlc)\n"
+	"  -n, --check         check the configuration, print a summary and exit\n"
+	"  -h, --help          this text\n"
+	"  -V, --version       version and segment layout\n"
+	"\n"
+	"Exit status: 0 stopped by SIGTERM or SIGINT (the segment stays), 1 bad\n"
+	"configuration or refused segment, 2 bad arguments.  See rlcd(8), rlc.ini(5).\n";
+
+struct args {
+	const char *config;  /* -c, or NULL */
+	const char *segment; /* -s, or NULL */
+	int check;
+};
+
+/* Returns -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option longs[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "segment", required_argument, NULL, 's' },
+		{ "check", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char why[256];
+	int c;
+
+	opterr = 0; /* our own messages, without argv[0]'s full path */
+	while ((c = getopt_long(argc, argv, ":c:s:nhV", longs, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			a->config = optarg;
+			break;
+		case 's':
+			if (rlc_config_segment_check(optarg, why, sizeof(why)) != 0) {
+				rlc_log("-s: %s", why);
+				return EXIT_USAGE;
+			}
+			a->segment = optarg;
+			break;
+		case 'n':
+			a->check = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			fputs(help, stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("rlcd %s (segment layout %u.%u)\n", RLC_VERSION, RLC_LAYOUT_MAJOR,
+			       RLC_LAYOUT_MINOR);
+			return EXIT_SUCCESS;
+		case ':':
+			rlc_log("-%c needs an argument", optopt);
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		default: /* optopt is 0 for an unknown long option */
+			if (optopt)
+				rlc_log("unknown option -%c", optopt);
+			else
+				rlc_log("unknown option %s", argv[optind - 1]);
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		rlc_log("unexpected argument \"%s\"", argv[optind]);
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* -c FILE; else the installed file; else, when there is none, the built-in one. */
+static int load_config(const char *path, struct rlc_config *cfg, const char **file, char *why,
+		       size_t len)
+{
+	int err;
+
+	*file = path ? path : RLC_CONFIG_PATH;
+	err = rlc_config_load(cfg, *file, why, len);
+	if (err != -ENOENT || path)
+		return err;
+	*file = RLC_CONFIG_BUILTIN_NAME;
+	return rlc_config_parse(cfg, rlc_config_builtin, rlc_config_builtin_size, *file, why, len);
+}
+
+/*
+ * -s, then $RLC_SEGMENT, then [rlcd] segment, then /rlc.  The environment
+ * beats the file because clients find the segment through it too.
+ */
+static const char *segment_name(const char *opt, const struct rlc_config *cfg)
+{
+	const char *env = getenv(RLC_SEGMENT_ENV);
+
+	if (opt)
+		return opt;
+	if ((!env || !*env) && cfg->segment[0])
+		return cfg->segment;
+	return rlc_segment_name(NULL);
+}
+
+static int run(const struct rlc_config *cfg, const char *file, const char *name)
+{
+	struct rlc_shm shm;
+	char why[1024], beat[32];
+	int err;
+
+	if ((err = rlc_loop_block_signals())) {
+		rlc_log("sigprocmask: %s", strerror(-err));
+		return EXIT_FAILURE;
+	}
+	if (rlc_shm_open(&shm, name, cfg, why, sizeof(why)) != 0) {
+		rlc_log("%s", why);
+		return EXIT_FAILURE;
+	}
+	rlc_format_duration(cfg->heartbeat_ns, beat, sizeof(beat));
+	rlc_log("%s: %s, generation %" PRIu64 ": %" PRIu32 " limit%s from %s, %" PRIu32
+		" client records, heartbeat %s",
+		name, shm.adopted ? "adopted (counts kept)" : "created", shm.generation,
+		cfg->limits_count, cfg->limits_count == 1 ? "" : "s", file, cfg->clients, beat);
+	err = rlc_loop_run(&shm, cfg->heartbeat_ns);
+	rlc_shm_close(&shm);
+	return err ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { 0 };
+	struct rlc_config cfg;
+	const char *file, *name;
+	char why[1024], beat[32];
+	int status = parse_args(argc, argv, &a);
+
+	if (status >= 0)
+		return status;
+	if (load_config(a.config, &cfg, &file, why, sizeof(why)) != 0) {
+		rlc_log("%s", why);
+		return EXIT_CONFIG;
+	}
+	name = segment_name(a.segment, &cfg);
+	if (!a.segment && rlc_config_segment_check(name, why, sizeof(why)) != 0) {
+		rlc_log("$%s: %s", RLC_SEGMENT_ENV, why);
+		status = EXIT_USAGE;
+	} else if (a.check) {
+		rlc_format_duration(cfg.heartbeat_ns, beat, sizeof(beat));
+		printf("%s: ok: %" PRIu32 " limit%s, %" PRIu32 " client records, heartbeat %s, "
+		       "segment %s of %zu bytes\n",
+		       file, cfg.limits_count, cfg.limits_count == 1 ? "" : "s", cfg.clients, beat,
+		       name, rlc_layout_size(&cfg));
+		status = EXIT_SUCCESS;
+	} else {
+		status = run(&cfg, file, name);
+	}
+	rlc_config_free(&cfg);
+	return status;
+}
