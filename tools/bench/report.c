@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+#include "report.h"
+
+#include <string.h>
+
+/* DESIGN.md, "Performance targets". */
+#define TARGET_GRANT_X_FLOOR 1.5
+#define TARGET_LINKED_NS 100.0
+#define TARGET_P999_X_MUTEX 10.0
+#define TARGET_X_REDIS 500.0
+
+#define COLS 10
+#define CELL 24
+
+static const char *const heads[COLS] = {
+	"case", "procs", "ops", "refused", "median ns", "p99 ns", "p99.9 ns",
+	"median / floor", "median vs rlc", "p99.9 vs rlc",
+};
+
+static const struct case_result *find(const struct case_result *rows, size_t n,
+				      enum bench_family family, enum bench_shape shape,
+				      unsigned procs)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].family == family && rows[i].shape == shape && rows[i].procs == procs)
+			return &rows[i];
+	return NULL;
+}
+
+/* "1.23x", "45.6x", "812x"; "-" when there is nothing to divide by. */
+static void ratio(char *cell, double num, double den)
+{
+	double x = num / den;
+
+	if (!(den > 0))
+		snprintf(cell, CELL, "-");
+	else if (x < 10)
+		snprintf(cell, CELL, "%.2fx", x);
+	else if (x < 1000)
+		snprintf(cell, CELL, "%.1fx", x);
+	else
+		snprintf(cell, CELL, "%.0fx", x);
+}
+
+static void fill_row(char cells[COLS][CELL], const struct case_result *r,
+		     const struct case_result *rows, size_t n)
+{
+	const struct case_result *fl = find(rows, n, FAMILY_FLOOR, SHAPE_FLOOR, r->procs);
+	const struct case_result *rlc = find(rows, n, FAMILY_RLC, r->shape, r->procs);
+	int baseline = r->family == FAMILY_MUTEX || r->family == FAMILY_REDIS;
+
+	snprintf(cells[0], CELL, "%s", r->name);
+	snprintf(cells[1], CELL, "%u", r->procs);
+	snprintf(cells[2], CELL, "%llu", (unsigned long long)r->ops);
+	snprintf(cells[3], CELL, "%llu", (unsigned long long)r->refused);
+	snprintf(cells[4], CELL, "%.1f", r->median_ns);
+	snprintf(cells[5], CELL, "%.0f", r->p99_ns);
+	snprintf(cells[6], CELL, "%.0f", r->p999_ns);
+	ratio(cells[7], r->median_ns, fl ? fl->median_ns : 0);
+	ratio(cells[8], r->median_ns, baseline && rlc ? rlc->median_ns : 0);
+	ratio(cells[9], r->p999_ns, baseline && rlc ? rlc->p999_ns : 0);
+}
+
+/* "| a   |   b |": the case left-aligned, figures right-aligned. */
+static void print_cells(FILE *out, char cells[COLS][CELL], const int *width)
+{
+	int c;
+
+	for (c = 0; c < COLS; c++)
+		fprintf(out, c ? " %*s |" : "| %-*s |", width[c], cells[c]);
+	fputc('\n', out);
+}
+
+/* Markdown's header rule, as wide as the cells; a trailing ':' right-aligns. */
+static void print_rule(FILE *out, const int *width)
+{
+	int c, i;
+
+	fputc('|', out);
+	for (c = 0; c < COLS; c++) {
+		for (i = 0; i < width[c] + 1; i++)
+			fputc('-', out);
+		fputs(c ? ":|" : "-|", out);
+	}
+	fputc('\n', out);
+}
+
+void report_table(FILE *out, const struct case_result *rows, size_t n)
+{
+	char cells[COLS][CELL];
+	int width[COLS], c;
+	size_t i;
+
+	for (c = 0; c < COLS; c++)
+		width[c] = (int)strlen(heads[c]);
+	for (i = 0; i < n; i++) {
+		fill_row(cells, &rows[i], rows, n);
+		for (c = 0; c < COLS; c++)
+			if ((int)strlen(cells[c]) > width[c])
+				width[c] = (int)strlen(cells[c]);
+	}
+	for (c = 0; c < COLS; c++)
+		snprintf(cells[c], CELL, "%s", heads[c]);
+	print_cells(out, cells, width);
+	print_rule(out, width);
+	for (i = 0; i < n; i++) {
+		fill_row(cells, &rows[i], rows, n);
+		print_cells(out, cells, width);
+	}
+}
+
+void report_method(FILE *out, unsigned batch, unsigned redis_batch, double stamp_ns)
+{
+	fprintf(out,
+		"\nmethod: median = median over every timed batch of every process of batch time /"
+		" batch size\n"
+		"  (%u operations a batch, redis %u; two clock reads a batch).  p99, p99.9 ="
+		" nearest-rank\n"
+		"  percentiles of per-operation samples, taken in blocks that alternate with the"
+		" batches:\n"
+		"  the time between the clock reads after consecutive operations, less %.0f ns"
+		" (the median\n"
+		"  such sample with no operation: the read and the loop).  ops include one"
+		" warm-up batch\n"
+		"  per process; refused counts every refusal among them.\n",
+		batch, redis_batch, stamp_ns);
+}
+
+static void verdict(FILE *out, const char *what, const char *measured, int met, double pct)
+{
+	if (met)
+		fprintf(out, "target: %s: %s: met\n", what, measured);
+	else
+		fprintf(out, "target: %s: %s: MISSED by %.0f%%\n", what, measured, pct);
+}
+
+static void not_measured(FILE *out, const char *what)
+{
+	fprintf(out, "target: %s: not measured in this run\n", what);
+}
+
+/* median <= TARGET_GRANT_X_FLOOR x the floor's, both at `procs` */
+static void target_x_floor(FILE *out, const struct case_result *rows, size_t n,
+			   enum bench_shape shape, unsigned procs)
+{
+	const struct case_result *fl = find(rows, n, FAMILY_FLOOR, SHAPE_FLOOR, procs);
+	const struct case_result *r = find(rows, n, FAMILY_RLC, shape, procs);
+	char what[128], measured[128];
+	double x;
+
+	snprintf(what, sizeof(what), "%s median <= %.1fx floor (%u procs)",
+		 r ? r->name : "rlc grant", TARGET_GRANT_X_FLOOR, procs);
+	if (!fl || !r || !(fl->median_ns > 0)) {
+		not_measured(out, what);
+		return;
+	}
+	x = r->median_ns / fl->median_ns;
+	snprintf(measured, sizeof(measured), "%.2fx (%.1f vs %.1f ns)", x, r->median_ns,
+		 fl->median_ns);
+	verdict(out, what, measured, x <= TARGET_GRANT_X_FLOOR,
+		(x / TARGET_GRANT_X_FLOOR - 1) * 100);
+}
+
+static void target_linked(FILE *out, const struct case_result *rows, size_t n, unsigned procs)
+{
+	const struct case_result *r = find(rows, n, FAMILY_RLC, SHAPE_LINKED, procs);
+	char what[128], measured[64];
+
+	snprintf(what, sizeof(what), "rlc 3-linked median <= %.0f ns (%u procs)",
+		 TARGET_LINKED_NS, procs);
+	if (!r) {
+		not_measured(out, what);
+		return;
+	}
+	snprintf(measured, sizeof(measured), "%.1f ns", r->median_ns);
+	verdict(out, what, measured, r->median_ns <= TARGET_LINKED_NS,
+		(r->median_ns / TARGET_LINKED_NS - 1) * 100);
+}
+
+/* mutex p99.9 >= TARGET_P999_X_MUTEX x rlc's, both at `procs` */
+static void target_x_mutex(FILE *out, const struct case_result *rows, size_t n,
+			   enum bench_shape shape, unsigned procs)
+{
+	const struct case_result *r = find(rows, n, FAMILY_RLC, shape, procs);
+	const struct case_result *m = find(rows, n, FAMILY_MUTEX, shape, procs);
+	char what[128], measured[128];
+	double x;
+
+	snprintf(what, sizeof(what), "%s p99.9 >= %.0fx better than %s (%u procs)",
+		 r ? r->name : "rlc", TARGET_P999_X_MUTEX, m ? m->name : "mutex", procs);
+	if (!r || !m || !(r->p999_ns > 0)) {
+		not_measured(out, what);
+		return;
+	}
+	x = m->p999_ns / r->p999_ns;
+	snprintf(measured, sizeof(measured), "%.1fx (%.0f vs %.0f ns)", x, r->p999_ns,
+		 m->p999_ns);
+	verdict(out, what, measured, x >= TARGET_P999_X_MUTEX,
+		(1 - x / TARGET_P999_X_MUTEX) * 100);
+}
+
+static void target_x_redis(FILE *out, const struct case_result *rows, size_t n, unsigned procs)
+{
+	const struct case_result *r = find(rows, n, FAMILY_RLC, SHAPE_BUCKET, procs);
+	const struct case_result *redis = find(rows, n, FAMILY_REDIS, SHAPE_BUCKET, procs);
+	char what[128], measured[128];
+	double x;
+
+	snprintf(what, sizeof(what), "rlc bucket median >= %.0fx faster than redis gcra (%u procs)",
+		 TARGET_X_REDIS, procs);
+	if (!r || !redis || !(r->median_ns > 0)) {
+		not_measured(out, what);
+		return;
+	}
+	x = redis->median_ns / r->median_ns;
+	snprintf(measured, sizeof(measured), "%.0fx (%.1f vs %.0f ns)", x, r->median_ns,
+		 redis->median_ns);
+	verdict(out, what, measured, x >= TARGET_X_REDIS, (1 - x / TARGET_X_REDIS) * 100);
+}
+
+void report_targets(FILE *out, const struct case_result *rows, size_t n, unsigned lo,
+		    unsigned hi)
+{
+	fputc('\n', out);
+	target_x_floor(out, rows, n, SHAPE_WINDOW, lo);
+	target_x_floor(out, rows, n, SHAPE_BUCKET, lo);
+	target_linked(out, rows, n, lo);
+	target_x_mutex(out, rows, n, SHAPE_WINDOW, hi);
+	target_x_mutex(out, rows, n, SHAPE_BUCKET, hi);
+	target_x_mutex(out, rows, n, SHAPE_LINKED, hi);
+	target_x_redis(out, rows, n, lo);
+}

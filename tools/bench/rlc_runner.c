@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+#include "rlc.h"
+#include "rlc_runner.h"
+
+#include <stdio.h>
+
+#include "segment.h"
+
+struct rlc_worker {
+	struct rlc h;
+	uint32_t id[BENCH_LIMITS];
+	uint32_t linked[3];
+};
+
+static int attach(void *arg, void **state, char *why, size_t len)
+{
+	struct rlc_worker *w = malloc(sizeof(*w));
+	int err, i;
+
+	if (!w)
+		return -ENOMEM;
+	err = rlc_open(&w->h, arg, "rlc-bench", 0);
+	if (err) {
+		snprintf(why, len, "rlc_open: %s", w->h.why);
+		free(w);
+		return err;
+	}
+	for (i = 0; i < BENCH_LIMITS; i++) {
+		int id = rlc_limit_id(&w->h, bench_limits[i].name);
+
+		if (id < 0) {
+			snprintf(why, len, "rlc_limit_id(%s): %s", bench_limits[i].name,
+				 strerror(-id));
+			rlc_close(&w->h);
+			free(w);
+			return id;
+		}
+		w->id[i] = (uint32_t)id;
+	}
+	w->linked[0] = w->id[BENCH_WINDOW];
+	w->linked[1] = w->id[BENCH_LINK2];
+	w->linked[2] = w->id[BENCH_LINK3];
+	*state = w;
+	return 0;
+}
+
+static void detach(void *state)
+{
+	struct rlc_worker *w = state;
+
+	rlc_close(&w->h);
+	free(w);
+}
+
+/* rlc's result as the harness counts it: -EAGAIN is a refusal. */
+static int outcome(int err)
+{
+	return err == -EAGAIN ? 1 : err;
+}
+
+static int run_window(void *state)
+{
+	struct rlc_worker *w = state;
+	struct rlc_grant g;
+
+	return outcome(rlc_try(&w->h, w->id[BENCH_WINDOW], 1, &g));
+}
+
+static int run_bucket(void *state)
+{
+	struct rlc_worker *w = state;
+	struct rlc_grant g;
+
+	return outcome(rlc_try(&w->h, w->id[BENCH_BUCKET], 1, &g));
+}
+
+static int run_linked(void *state)
+{
+	static const uint32_t weights[3] = {1, 1, 1};
+	struct rlc_worker *w = state;
+	struct rlc_grant g;
+
+	return outcome(rlc_try_n(&w->h, w->linked, weights, 3, &g));
+}
+
+void rlc_runner_ops(struct bench_op ops[3], char *segment)
+{
+	void *arg = segment;
+
+	ops[0] = (struct bench_op){.name = "rlc window", .family = FAMILY_RLC,
+				   .shape = SHAPE_WINDOW, .arg = arg, .attach = attach,
+				   .run = run_window, .detach = detach};
+	ops[1] = (struct bench_op){.name = "rlc bucket", .family = FAMILY_RLC,
+				   .shape = SHAPE_BUCKET, .arg = arg, .attach = attach,
+				   .run = run_bucket, .detach = detach};
+	ops[2] = (struct bench_op){.name = "rlc 3-linked", .family = FAMILY_RLC,
+				   .shape = SHAPE_LINKED, .arg = arg, .attach = attach,
+				   .run = run_linked, .detach = detach};
+}
