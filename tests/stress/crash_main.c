@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -31,8 +30,7 @@
 static char segment[64];
 static pid_t workers[WORKERS];
 static struct grant_log *glog;
-static struct worker_stats *stats;
-static uint64_t storm_end;
+static struct workload_shared *ws;
 
 static void sleep_ns(uint64_t ns)
 {
@@ -47,7 +45,7 @@ static pid_t spawn_worker(uint32_t slot)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		workload_run(segment, NULL, slot, glog, &stats[slot], storm_end, 50);
+		workload_run(segment, NULL, slot, glog, ws, 50);
 		_exit(0);
 	}
 	return pid;
@@ -124,7 +122,7 @@ static uint64_t total_grants(void)
 	unsigned i;
 
 	for (i = 0; i < WORKERS; i++)
-		n += atomic_load_explicit(&stats[i].grants, memory_order_relaxed);
+		n += atomic_load_explicit(&ws->stats[i].grants, memory_order_relaxed);
 	return n;
 }
 
@@ -193,7 +191,7 @@ int main(int argc, char **argv)
 {
 	const char *rlcd = NULL;
 	unsigned kills = 300, k, i, seed = (unsigned)getpid();
-	uint64_t slowest = 0, quiet = 0, peak_ip, peak_orders, storm_ns;
+	uint64_t slowest = 0, quiet = 0, peak_ip, peak_orders, storm_start, storm_end;
 	char config[96];
 	pid_t daemon = 0;
 	int64_t excess;
@@ -213,18 +211,13 @@ int main(int argc, char **argv)
 	snprintf(segment, sizeof(segment), "/rlc-crash-%ld", (long)getpid());
 	snprintf(config, sizeof(config), "/tmp/rlc-crash-%ld.ini", (long)getpid());
 	glog = grant_log_create(LOG_RECORDS);
-	stats = mmap(NULL, WORKERS * sizeof(*stats), PROT_READ | PROT_WRITE,
-		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (stats == MAP_FAILED)
-		abort();
+	ws = workload_shared_create();
 	if (rlcd) {
 		write_config(config);
 		daemon = start_rlcd(rlcd, config);
 	} else {
 		workload_create_segment(segment);
 	}
-	storm_ns = (uint64_t)kills * 3 * MS + 500 * MS;
-	storm_end = rlc_now_ns() + storm_ns;
 	{
 		struct rlc probe;
 
@@ -232,27 +225,31 @@ int main(int argc, char **argv)
 			return 1;
 		rlc_close(&probe);
 	}
+	storm_start = rlc_now_ns();
+	atomic_store_explicit(&ws->until_ns, UINT64_MAX, memory_order_relaxed);
 	for (i = 0; i < WORKERS; i++)
 		workers[i] = spawn_worker(i);
-	for (k = 0; k < kills && rlc_now_ns() + 200 * MS < storm_end; k++) {
+	for (k = 0; k < kills; k++) {
 		uint32_t slot = (uint32_t)rand_r(&seed) % WORKERS;
 
 		sleep_ns(100000 + (uint64_t)rand_r(&seed) % (1500 * 1000));
 		kill(workers[slot], SIGKILL);
 		waitpid(workers[slot], NULL, 0);
 		workers[slot] = spawn_worker(slot);
-		if (rlcd && k == kills / 2)
+		if (rlcd && k == kills / 4)
 			ok &= rlcd_crash(rlcd, config, &daemon);
 	}
-	/* Survivors stop at storm_end on their own; late means stuck. */
+	/* Survivors stop after their current call; late means stuck. */
+	storm_end = rlc_now_ns();
+	atomic_store_explicit(&ws->until_ns, storm_end, memory_order_relaxed);
 	for (i = 0; i < WORKERS; i++)
 		if (!reap_by(workers[i], storm_end + CALL_BOUND_NS)) {
 			printf("  worker %u did not finish on time: a call blocked\n", i);
 			ok = 0;
 		}
 	for (i = 0; i < WORKERS; i++)
-		if (stats[i].max_call_ns > slowest)
-			slowest = stats[i].max_call_ns;
+		if (ws->stats[i].max_call_ns > slowest)
+			slowest = ws->stats[i].max_call_ns;
 	n = grant_log_count(glog);
 	checker_sort(glog->rec, n);
 	peak_ip = check_window_peak(glog->rec, n, LIMIT_IP, workload_limits[LIMIT_IP].interval_ns,
@@ -264,7 +261,7 @@ int main(int argc, char **argv)
 					     workload_limits[LIMIT_RATE].capacity,
 				     NULL);
 	printf("%u kills of %u workers over %.1f s: %" PRIu64 " grants logged in %zu records\n", k,
-	       WORKERS, (double)storm_ns / 1e9, total_grants(), n);
+	       WORKERS, (double)(storm_end - storm_start) / 1e9, total_grants(), n);
 	printf("  slowest call %.3f ms (bound %.0f ms)\n", (double)slowest / 1e6,
 	       (double)CALL_BOUND_NS / 1e6);
 	printf("  (a) window peaks %" PRIu64 "/%u and %" PRIu64 "/%u; (b) bucket excess %" PRId64 "\n",

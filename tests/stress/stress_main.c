@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "checker.h"
@@ -26,8 +25,7 @@ struct run {
 	const char *segment;
 	const struct rlc *shared;
 	struct grant_log *log;
-	struct worker_stats *stats;
-	uint64_t until_ns;
+	struct workload_shared *ws;
 	uint32_t id;
 };
 
@@ -35,15 +33,15 @@ static void *thread_main(void *arg)
 {
 	struct run *r = arg;
 
-	workload_run(r->segment, r->shared, r->id, r->log, &r->stats[r->id], r->until_ns, 50);
+	workload_run(r->segment, r->shared, r->id, r->log, r->ws, 50);
 	return NULL;
 }
 
 static void run_workers(const char *segment, unsigned n, int threads, struct grant_log *log,
-			struct worker_stats *stats, uint64_t until_ns)
+			struct workload_shared *ws)
 {
-	struct run runs[64];
-	pthread_t tids[64];
+	struct run runs[WORKERS_MAX];
+	pthread_t tids[WORKERS_MAX];
 	struct rlc shared;
 	unsigned i;
 
@@ -52,7 +50,7 @@ static void run_workers(const char *segment, unsigned n, int threads, struct gra
 		exit(1);
 	}
 	for (i = 0; i < n; i++) {
-		runs[i] = (struct run){segment, threads ? &shared : NULL, log, stats, until_ns, i};
+		runs[i] = (struct run){segment, threads ? &shared : NULL, log, ws, i};
 		if (threads) {
 			if (pthread_create(&tids[i], NULL, thread_main, &runs[i]) != 0)
 				abort();
@@ -138,7 +136,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	const char *procs = "2,4,8", *expect = NULL;
-	uint64_t duration = 1500 * MS;
+	uint64_t duration = 3000 * MS;
 	int threads = 0, ok = 1, caught = 0, i;
 	char segment[64], *list, *tok, *save = NULL;
 
@@ -160,23 +158,23 @@ int main(int argc, char **argv)
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		unsigned n = (unsigned)strtoul(tok, NULL, 10), w;
 		struct grant_log *log = grant_log_create(LOG_RECORDS);
-		struct worker_stats *stats = mmap(NULL, 64 * sizeof(*stats), PROT_READ | PROT_WRITE,
-						  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		struct workload_shared *ws = workload_shared_create();
 		uint64_t start, grants = 0, refusals = 0, calls = 0, slowest = 0;
 		struct verdict v;
 
-		if (n == 0 || n > 64 || stats == MAP_FAILED)
+		if (n == 0 || n > WORKERS_MAX)
 			usage();
 		snprintf(segment, sizeof(segment), "/rlc-stress-%ld", (long)getpid());
 		workload_create_segment(segment);
 		start = rlc_now_ns();
-		run_workers(segment, n, threads, log, stats, start + duration);
+		atomic_store_explicit(&ws->until_ns, start + duration, memory_order_relaxed);
+		run_workers(segment, n, threads, log, ws);
 		for (w = 0; w < n; w++) {
-			grants += stats[w].grants;
-			refusals += stats[w].refusals;
-			calls += stats[w].calls;
-			if (stats[w].max_call_ns > slowest)
-				slowest = stats[w].max_call_ns;
+			grants += ws->stats[w].grants;
+			refusals += ws->stats[w].refusals;
+			calls += ws->stats[w].calls;
+			if (ws->stats[w].max_call_ns > slowest)
+				slowest = ws->stats[w].max_call_ns;
 		}
 		printf("%u %s, %.1f s: %" PRIu64 " calls, %" PRIu64 " grants, %" PRIu64
 		       " refusals, slowest call %.3f ms, %zu log records\n",
@@ -190,7 +188,7 @@ int main(int argc, char **argv)
 				  (!strcmp(expect, "utilization") && !v.utilization);
 		shm_unlink(segment);
 		grant_log_destroy(log);
-		munmap(stats, 64 * sizeof(*stats));
+		workload_shared_destroy(ws);
 	}
 	free(list);
 	if (expect) {

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "segment_fixture.h"
 
@@ -13,10 +14,25 @@
 #endif
 
 const struct limit_spec workload_limits[LIMITS] = {
-	[LIMIT_IP] = {"stress.ip.weight", "stress.ip", RLC_ALGO_WINDOW, 20000, 50 * MS, IP_SLOTS},
+	[LIMIT_IP] = {"stress.ip.weight", "stress.ip", RLC_ALGO_WINDOW, 40000, 100 * MS, IP_SLOTS},
 	[LIMIT_ORDERS] = {"stress.account.orders", "stress.account", RLC_ALGO_WINDOW, 10, 20 * MS, 64},
-	[LIMIT_RATE] = {"stress.account.rate", "stress.account", RLC_ALGO_BUCKET, 50, 5 * MS, 0},
+	[LIMIT_RATE] = {"stress.account.rate", "stress.account", RLC_ALGO_BUCKET, 200, 20 * MS, 0},
 };
+
+struct workload_shared *workload_shared_create(void)
+{
+	struct workload_shared *ws = mmap(NULL, sizeof(*ws), PROT_READ | PROT_WRITE,
+					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (ws == MAP_FAILED)
+		abort();
+	return ws;
+}
+
+void workload_shared_destroy(struct workload_shared *ws)
+{
+	munmap(ws, sizeof(*ws));
+}
 
 void workload_create_segment(const char *name)
 {
@@ -107,9 +123,9 @@ static void record(struct grant_log *log, const struct rlc_grant *g, uint32_t wo
 }
 
 void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
-		  struct grant_log *log, struct worker_stats *stats, uint64_t until_ns,
-		  unsigned refund_permille)
+		  struct grant_log *log, struct workload_shared *ws, unsigned refund_permille)
 {
+	struct worker_stats *stats = &ws->stats[id];
 	unsigned seed = id * 7919u + (unsigned)getpid();
 	uint32_t ids[3], weights[3];
 	struct rlc_grant g;
@@ -118,7 +134,7 @@ void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
 
 	snprintf(name, sizeof(name), "stress-%u", id);
 	open_worker(&h, segment, shared, name);
-	while (rlc_now_ns() < until_ns) {
+	while (rlc_now_ns() < atomic_load_explicit(&ws->until_ns, memory_order_relaxed)) {
 		unsigned n = pick(&seed, ids, weights);
 		uint64_t t0 = rlc_now_ns();
 		int err = rlc_try_n(&h, ids, weights, n, &g);

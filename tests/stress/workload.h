@@ -36,17 +36,30 @@ struct worker_stats {
 	uint8_t pad[32];
 };
 
+#define WORKERS_MAX 64
+
+/* What the driver and its workers share, in anonymous shared memory. */
+struct workload_shared {
+	rlc_word until_ns; /* workers stop once the clock passes it */
+	uint8_t pad[56];
+	struct worker_stats stats[WORKERS_MAX];
+};
+
+/* A zeroed workload_shared that fork()ed workers keep sharing. */
+struct workload_shared *workload_shared_create(void);
+void workload_shared_destroy(struct workload_shared *ws);
+
 /* Create shm segment `name` holding workload_limits. */
 void workload_create_segment(const char *name);
 
 /*
- * Run worker `id` until `until_ns`: random requests as fast as they are
+ * Run worker `id` until ws->until_ns (which the driver may move while it
+ * runs): random requests as fast as they are
  * granted, refunding about `refund_permille` of grants at once.  `shared`,
  * if not NULL, is a handle whose mapping this worker shares (a thread);
  * otherwise the worker opens `segment` itself (a process).
  */
 void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
-		  struct grant_log *log, struct worker_stats *stats, uint64_t until_ns,
-		  unsigned refund_permille);
+		  struct grant_log *log, struct workload_shared *ws, unsigned refund_permille);
 
 #endif
