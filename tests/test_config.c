@@ -143,7 +143,8 @@ static void test_config_units(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		snprintf(text, sizeof(text), "[limit a.b]\ncapacity = 5\ninterval = %s\nslots = 4\n",
+		snprintf(text, sizeof(text),
+			 "[limit a.b]\ncapacity = 5\ninterval = %s\nslots = 4\n",
 			 cases[i].interval);
 		assert_int_equal(parse(&cfg, text), 0);
 		assert_int_equal(cfg.limits[0].interval_ns, cases[i].ns);
@@ -291,8 +292,8 @@ static void test_config_bad_names(void **state)
 		"rlc.ini: [limit a/b]: bad limit name (line 1): use a-z 0-9 . _ - only, at most 63 "
 		"characters");
 	refused("[limit a.b]\nscope = my ip\ncapacity = 5\ninterval = 1m\n",
-		"rlc.ini: [limit a.b] scope: \"my ip\" is not a scope name: use a-z 0-9 . _ - only, "
-		"at most 63 characters");
+		"rlc.ini: [limit a.b] scope: \"my ip\" is not a scope name: use a-z 0-9 . _ - "
+		"only, at most 63 characters");
 	refused("[rlcd]\nsegment = rlc\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
 		"rlc.ini: [rlcd] segment: \"rlc\" is not a segment name: '/' and 1 to 199 more "
 		"characters, no other '/'");

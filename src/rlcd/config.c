@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <iniparser.h>
@@ -161,8 +160,9 @@ static int read_sections(struct parse *p, struct rlc_config *cfg)
 
 		if (strcmp(is->name, "rlcd") == 0) {
 			if (p->rlcd.key)
-				return fail(p, &p->rlcd, NULL, "appears twice (line %u and line %u)",
-					    p->rlcd.line, is->line);
+				return fail(p, &p->rlcd, NULL,
+					    "appears twice (line %u and line %u)", p->rlcd.line,
+					    is->line);
 			p->rlcd = (struct section){ is->name, "rlcd", rlcd_keys, is->line };
 			continue;
 		}
@@ -180,7 +180,8 @@ static int read_sections(struct parse *p, struct rlc_config *cfg)
 		*s = (struct section){ is->name, "", limit_keys, is->line };
 		snprintf(s->shown, sizeof(s->shown), "limit%s%.60s", *name ? " " : "", name);
 		if (*name == '\0')
-			return fail(p, s, NULL, "the limit has no name (line %u); write [limit NAME]",
+			return fail(p, s, NULL,
+				    "the limit has no name (line %u); write [limit NAME]",
 				    is->line);
 		if (!name_ok(name))
 			return fail(p, s, NULL, "bad limit name (line %u): " NAME_RULE, is->line);
@@ -192,20 +193,27 @@ static int read_sections(struct parse *p, struct rlc_config *cfg)
 		cfg->limits_count++;
 	}
 	if (cfg->limits_count == 0)
-		return fail(p, NULL, NULL, "no [limit NAME] section: rlcd needs at least one limit");
+		return fail(p, NULL, NULL,
+			    "no [limit NAME] section: rlcd needs at least one limit");
 	return 0;
+}
+
+/* Is `s` the section of key `full`, whose section part is `n` bytes long? */
+static int owns(const struct section *s, const char *full, size_t n)
+{
+	return s->key && strncmp(s->key, full, n) == 0 && s->key[n] == '\0';
 }
 
 /* Every key must belong to a section that takes it. */
 static int check_keys(const struct parse *p, const struct rlc_config *cfg)
 {
 	const dictionary *d = p->ini.dict;
+	const struct section *s = NULL;
 	ssize_t i;
 	uint32_t j;
 
 	for (i = 0; i < d->size; i++) {
 		const char *full = d->key[i], *colon = full ? strchr(full, ':') : NULL;
-		const struct section *s = NULL;
 		size_t n;
 
 		if (!colon)
@@ -213,13 +221,16 @@ static int check_keys(const struct parse *p, const struct rlc_config *cfg)
 		n = (size_t)(colon - full);
 		if (n == 0)
 			return fail(p, NULL, NULL,
-				    "%s: key outside any section; put it under [rlcd] or [limit NAME]",
+				    "%s: key outside any section; put it under [rlcd] or "
+				    "[limit NAME]",
 				    colon + 1);
-		if (p->rlcd.key && strncmp(p->rlcd.key, full, n) == 0 && p->rlcd.key[n] == '\0')
-			s = &p->rlcd;
-		for (j = 0; !s && j < cfg->limits_count; j++)
-			if (strncmp(p->limits[j].key, full, n) == 0 && p->limits[j].key[n] == '\0')
-				s = &p->limits[j];
+		/* keys mostly follow their section: try the last one first */
+		if (!s || !owns(s, full, n)) {
+			s = owns(&p->rlcd, full, n) ? &p->rlcd : NULL;
+			for (j = 0; !s && j < cfg->limits_count; j++)
+				if (owns(&p->limits[j], full, n))
+					s = &p->limits[j];
+		}
 		if (!s)
 			return fail(p, NULL, NULL, "%s: key outside any known section", full);
 		for (j = 0; s->keys[j] && strcmp(s->keys[j], colon + 1) != 0; j++)
@@ -239,7 +250,8 @@ static int read_group(const struct parse *p, struct rlc_config *cfg, const char 
 	errno = 0;
 	gr = getgrnam(val);
 	if (!gr && errno != 0 && errno != ENOENT && errno != ESRCH)
-		return fail(p, &p->rlcd, "group", "cannot look up \"%s\": %s", val, strerror(errno));
+		return fail(p, &p->rlcd, "group", "cannot look up \"%s\": %s", val,
+			    strerror(errno));
 	if (!gr)
 		return fail(p, &p->rlcd, "group", "group \"%s\" does not exist", val);
 	strcpy(cfg->group, val);
@@ -354,7 +366,8 @@ static int read_limit(const struct parse *p, const struct section *s,
 	if ((err = lookup(p, s, "slots", &val)))
 		return err;
 	if (val && lc->algorithm == RLC_ALGO_BUCKET)
-		return fail(p, s, "slots", "a bucket has no slots; remove the line or make it a window");
+		return fail(p, s, "slots",
+			    "a bucket has no slots; remove the line or make it a window");
 	lc->slots = lc->algorithm == RLC_ALGO_WINDOW ? RLC_CONFIG_SLOTS : 0;
 	if (val && rlc_parse_uint(val, UINT32_MAX, &n, why, sizeof(why)))
 		return fail(p, s, "slots", "%s", why);
@@ -461,7 +474,8 @@ int rlc_config_load(struct rlc_config *cfg, const char *path, char *why, size_t 
 	close(fd);
 	if (!text) {
 		snprintf(why, len, "%s: %s", path,
-			 err == -EFBIG ? "larger than a configuration can be (1 MiB)" : strerror(-err));
+			 err == -EFBIG ? "larger than a configuration can be (1 MiB)"
+				       : strerror(-err));
 		return err;
 	}
 	err = rlc_config_parse(cfg, text, size, path, why, len);

@@ -107,7 +107,8 @@ static int set_owner(const struct rlc_shm *shm, const struct rlc_config *cfg, ch
 		return sys_fail(shm, "chmod", why, len);
 	if (cfg->group[0] && fchown(shm->fd, (uid_t)-1, cfg->gid) != 0) {
 		err = errno;
-		snprintf(why, len, "%s: cannot give it to group %s: %s (rlcd must be root or in it)",
+		snprintf(why, len,
+			 "%s: cannot give it to group %s: %s (rlcd must be root or in it)",
 			 shm->name, cfg->group, strerror(err));
 		return -err;
 	}
@@ -169,7 +170,8 @@ static int adopt(struct rlc_shm *shm, const struct rlc_config *cfg, char *why, s
 	if (st.st_uid != geteuid()) {
 		snprintf(reason, sizeof(reason), "belongs to uid %u, rlcd runs as uid %u",
 			 (unsigned)st.st_uid, (unsigned)geteuid());
-		return refuse(shm, longest_window(NULL, cfg), "configured", -EPERM, reason, why, len);
+		return refuse(shm, longest_window(NULL, cfg), "configured", -EPERM, reason, why,
+			      len);
 	}
 	size = (size_t)st.st_size;
 	shm->base = size ? map(shm->fd, size) : NULL;
