@@ -53,7 +53,28 @@ header_word() {
 	od -An -t u8 -j "$1" -N 8 "$shm" | tr -d ' '
 }
 PID_OFF=136
+HEARTBEAT_OFF=152
 GENERATION_OFF=168
+
+# beating: poll (at most 2 s) until the heartbeat word moves.
+beating() {
+	local first i
+	first=$(header_word $HEARTBEAT_OFF)
+	for i in $(seq 40); do
+		[ "$(header_word $HEARTBEAT_OFF)" != "$first" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# rlctl_says STATUS: rlctl status of the segment exits STATUS (rlctl(1));
+# skipped while rlctl is not built.
+rlctl_says() {
+	local status=0
+	[ -n "${RLCTL:-}" ] && [ -x "$RLCTL" ] || return 0
+	"$RLCTL" -s "$seg" status >"$tmp/rlctl.out" 2>&1 || status=$?
+	[ "$status" -eq "$1" ] || fail "rlctl status exited $status, not $1: $(cat "$tmp/rlctl.out")"
+}
 
 start_rlcd() { # LOG [CONFIG]
 	"$RLCD" -c "${2:-$tmp/rlc.ini}" -s "$seg" 2>"$tmp/$1" &
@@ -97,6 +118,8 @@ wait_for "$tmp/rlcd1.log" "rlcd: $seg: created, generation 1: 1 limit" ||
 [ -f "$shm" ] || fail "$shm is missing"
 [ "$("$take" "$seg" test.ip.weight 30)" = "used 30 of 100" ] || fail "first take"
 [ "$(header_word $PID_OFF)" = "$pid" ] || fail "segment does not name rlcd's pid"
+beating || fail "the heartbeat does not move"
+rlctl_says 0
 
 echo "2. a second rlcd on the same segment is refused"
 expect 1 "rlcd: another rlcd (pid $pid) runs on $seg" second.log \
@@ -116,6 +139,7 @@ stop_rlcd TERM || fail "rlcd exited $? on SIGTERM"
 grep -qF "rlcd: SIGTERM: stopping" "$tmp/rlcd1.log" || fail "no stop line"
 [ -f "$shm" ] || fail "SIGTERM removed $shm"
 [ "$(header_word $PID_OFF)" = 0 ] || fail "rlcd_pid is not 0 after a clean exit"
+rlctl_says 1
 [ "$("$take" "$seg" test.ip.weight 5)" = "used 35 of 100" ] || fail "take without rlcd"
 
 echo "5. a restarted rlcd adopts the segment and keeps the counts"
@@ -123,6 +147,8 @@ start_rlcd rlcd2.log
 wait_for "$tmp/rlcd2.log" "rlcd: $seg: adopted (counts kept), generation 2" ||
 	fail "rlcd did not adopt $seg"
 [ "$(header_word $GENERATION_OFF)" = 2 ] || fail "generation is not 2"
+beating || fail "the heartbeat does not move after adoption"
+rlctl_says 0
 [ "$("$take" "$seg" test.ip.weight 1)" = "used 36 of 100" ] || fail "counts lost on restart"
 
 echo "6. after SIGKILL the lock is gone too: the next rlcd adopts, generation 3"
