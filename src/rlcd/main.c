@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,8 @@ static int run(const struct rlc_config *cfg, const char *file, const char *name)
 		rlc_log("sigprocmask: %s", strerror(-err));
 		return EXIT_FAILURE;
 	}
+	/* A log reader that goes away (rlcd 2>&1 | less) must not kill rlcd. */
+	signal(SIGPIPE, SIG_IGN);
 	if (rlc_shm_open(&shm, name, cfg, why, sizeof(why)) != 0) {
 		rlc_log("%s", why);
 		return EXIT_FAILURE;
