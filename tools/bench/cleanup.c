@@ -6,6 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#define STOP_POLLS 200 /* of 10 ms: SIGKILL after 2 s */
 
 static const int fatal_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
@@ -14,17 +18,34 @@ static char segment_name[256];
 static volatile sig_atomic_t segment_set;
 static volatile sig_atomic_t server_pid;
 
-/* Async-signal-safe: kill() is, and glibc's shm_unlink() only builds the
- * /dev/shm path on the stack and calls unlink(). */
+void cleanup_stop(pid_t pid)
+{
+	const struct timespec poll = {0, 10 * 1000 * 1000};
+	int i;
+
+	kill(pid, SIGTERM);
+	for (i = 0; i < STOP_POLLS; i++) {
+		if (waitpid(pid, NULL, WNOHANG) != 0)
+			return;
+		nanosleep(&poll, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Async-signal-safe: so is cleanup_stop(), and glibc's shm_unlink() only
+ * builds the /dev/shm path on the stack and calls unlink(). */
 static void undo(void)
 {
+	pid_t pid = (pid_t)server_pid;
+
 	if (segment_set) {
 		segment_set = 0;
 		shm_unlink(segment_name);
 	}
-	if (server_pid > 0) {
-		kill((pid_t)server_pid, SIGTERM);
+	if (pid > 0) {
 		server_pid = 0;
+		cleanup_stop(pid);
 	}
 }
 

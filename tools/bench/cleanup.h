@@ -16,8 +16,14 @@ int cleanup_install(void);
 /* Unlink shm object `name` when the benchmark ends; NULL forgets it. */
 void cleanup_segment(const char *name);
 
-/* Send SIGTERM to process `pid` when the benchmark ends; 0 forgets it. */
+/* cleanup_stop() child `pid` when the benchmark ends; 0 forgets it. */
 void cleanup_process(pid_t pid);
+
+/*
+ * Stop child `pid`: SIGTERM, then SIGKILL if it has not exited within 2 s;
+ * reaped either way.  Async-signal-safe.
+ */
+void cleanup_stop(pid_t pid);
 
 /* In a forked child: undo nothing of the parent's, and take signals by default. */
 void cleanup_forget(void);

@@ -24,7 +24,7 @@
 #include "rlc_runner.h"
 #include "segment.h"
 
-#define DEFAULT_OPS 400000ul /* per process and case: about 30 s in all on 2 cores */
+#define DEFAULT_OPS 1000000ul /* per process and case: about 30 s in all on 2 cores */
 #define QUICK_OPS 4000ul      /* a smoke run of a few hundred ms */
 #define MIN_OPS 2000ul
 #define BATCH 1000u
@@ -137,6 +137,19 @@ static int parse_options(struct options *o, int argc, char **argv)
 	return 0;
 }
 
+/* Other work on the machine moves every figure: say how much there was. */
+static void print_load(void)
+{
+	double load;
+	FILE *f = fopen("/proc/loadavg", "re");
+
+	if (f && fscanf(f, "%lf", &load) == 1)
+		printf("load average %.2f at start%s\n", load,
+		       load >= 0.5 ? ": other work competes for the CPUs" : "");
+	if (f)
+		fclose(f);
+}
+
 /* Set up every case.  Returns how many, or -errno (reason printed). */
 static int set_up_cases(struct bench_op *ops, char *segment, const struct options *o,
 			int *failed)
@@ -219,6 +232,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	printf("rlc-bench: %lu operations per process and case (redis %lu), %ld CPUs online\n",
 	       o.ops, o.ops / REDIS_OPS_DIVISOR, sysconf(_SC_NPROCESSORS_ONLN));
+	print_load();
 	stamp_ns = harness_stamp_cost();
 	err = check_locked(why, sizeof(why));
 	printf("check: %s\n", why);

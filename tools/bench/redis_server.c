@@ -19,7 +19,6 @@
 
 #define START_ATTEMPTS 3 /* a free port can be taken before redis binds it */
 #define PING_WAIT_NS (5 * RLC_NS_PER_SEC)
-#define STOP_WAIT_NS (2 * RLC_NS_PER_SEC)
 #define POLL_NS (10 * UINT64_C(1000000))
 
 static void pause_poll(void)
@@ -161,19 +160,9 @@ int redis_server_start(struct redis_server *s, char *why, size_t len)
 
 void redis_server_stop(struct redis_server *s)
 {
-	uint64_t deadline = rlc_now_ns() + STOP_WAIT_NS;
-
 	if (s->pid <= 0)
 		return;
-	kill(s->pid, SIGTERM);
-	while (waitpid(s->pid, NULL, WNOHANG) == 0) {
-		if (rlc_now_ns() > deadline) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, NULL, 0);
-			break;
-		}
-		pause_poll();
-	}
-	s->pid = 0;
 	cleanup_process(0);
+	cleanup_stop(s->pid);
+	s->pid = 0;
 }
