@@ -7,8 +7,8 @@
 
 int redis_baseline_start(struct bench_op *op, char *note, size_t len)
 {
-	snprintf(note, len, "built without hiredis; install libhiredis-dev and reconfigure "
-		 "(meson option redis_bench)");
+	snprintf(note, len, "built without hiredis: install libhiredis-dev and reconfigure "
+		 "with -Dredis_bench=enabled");
 	return -ENOTSUP;
 }
 

@@ -128,6 +128,11 @@ void report_method(FILE *out, unsigned batch, unsigned redis_batch, double stamp
 		batch, redis_batch, stamp_ns);
 }
 
+static const char *processes(unsigned n)
+{
+	return n == 1 ? "process" : "processes";
+}
+
 static void verdict(FILE *out, const char *what, const char *measured, int met, double pct)
 {
 	if (met)
@@ -150,8 +155,8 @@ static void target_x_floor(FILE *out, const struct case_result *rows, size_t n,
 	char what[128], measured[128];
 	double x;
 
-	snprintf(what, sizeof(what), "%s median <= %.1fx floor (%u procs)",
-		 r ? r->name : "rlc grant", TARGET_GRANT_X_FLOOR, procs);
+	snprintf(what, sizeof(what), "%s median <= %.1fx floor, %u %s", r ? r->name : "rlc grant",
+		 TARGET_GRANT_X_FLOOR, procs, processes(procs));
 	if (!fl || !r || !(fl->median_ns > 0)) {
 		not_measured(out, what);
 		return;
@@ -168,8 +173,8 @@ static void target_linked(FILE *out, const struct case_result *rows, size_t n, u
 	const struct case_result *r = find(rows, n, FAMILY_RLC, SHAPE_LINKED, procs);
 	char what[128], measured[64];
 
-	snprintf(what, sizeof(what), "rlc 3-linked median <= %.0f ns (%u procs)",
-		 TARGET_LINKED_NS, procs);
+	snprintf(what, sizeof(what), "rlc 3-linked median <= %.0f ns, %u %s", TARGET_LINKED_NS,
+		 procs, processes(procs));
 	if (!r) {
 		not_measured(out, what);
 		return;
@@ -188,8 +193,9 @@ static void target_x_mutex(FILE *out, const struct case_result *rows, size_t n,
 	char what[128], measured[128];
 	double x;
 
-	snprintf(what, sizeof(what), "%s p99.9 >= %.0fx better than %s (%u procs)",
-		 r ? r->name : "rlc", TARGET_P999_X_MUTEX, m ? m->name : "mutex", procs);
+	snprintf(what, sizeof(what), "%s p99.9 >= %.0fx better than %s, %u %s",
+		 r ? r->name : "rlc", TARGET_P999_X_MUTEX, m ? m->name : "mutex", procs,
+		 processes(procs));
 	if (!r || !m || !(r->p999_ns > 0)) {
 		not_measured(out, what);
 		return;
@@ -208,8 +214,8 @@ static void target_x_redis(FILE *out, const struct case_result *rows, size_t n, 
 	char what[128], measured[128];
 	double x;
 
-	snprintf(what, sizeof(what), "rlc bucket median >= %.0fx faster than redis gcra (%u procs)",
-		 TARGET_X_REDIS, procs);
+	snprintf(what, sizeof(what), "rlc bucket median >= %.0fx faster than redis gcra, %u %s",
+		 TARGET_X_REDIS, procs, processes(procs));
 	if (!r || !redis || !(r->median_ns > 0)) {
 		not_measured(out, what);
 		return;

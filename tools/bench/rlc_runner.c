@@ -3,6 +3,8 @@
 #include "rlc_runner.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "segment.h"
 
