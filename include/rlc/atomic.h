@@ -45,11 +45,6 @@ typedef _Atomic uint64_t rlc_word;
 	RLC__NS atomic_compare_exchange_weak_explicit((w), (expected), (desired), \
 						      RLC__ORDER(acq_rel),      \
 						      RLC__ORDER(acquire))
-#define rlc__cas_release(w, expected, desired)                                  \
-	RLC__NS atomic_compare_exchange_weak_explicit((w), (expected), (desired), \
-						      RLC__ORDER(release),      \
-						      RLC__ORDER(relaxed))
-
 #define rlc__cas_relaxed(w, expected, desired)                                  \
 	RLC__NS atomic_compare_exchange_weak_explicit((w), (expected), (desired), \
 						      RLC__ORDER(relaxed),      \

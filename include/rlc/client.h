@@ -84,8 +84,13 @@ static inline int rlc_client_reap(struct rlc_client *c)
 
 	if (state == 0 || rlc_client_state_alive(state, ticks))
 		return 0;
-	/* Release: our reads of the dead record happen before its reuse. */
-	return rlc__cas_release(&c->state, &state, UINT64_C(0)) ? 1 : 0;
+	/* Strong, so one sweep never skips a dead record; release: our reads of
+	 * the dead record happen before its reuse. */
+	return RLC__NS atomic_compare_exchange_strong_explicit(&c->state, &state, UINT64_C(0),
+							       RLC__ORDER(release),
+							       RLC__ORDER(relaxed))
+		       ? 1
+		       : 0;
 }
 
 /* Copy `name` (truncated, NUL-padded) into a record's name words. */

@@ -229,7 +229,8 @@ int rlc_layout_compatible(const void *base, size_t size, const struct rlc_config
 		if (strcmp(names[l->name].text, lc->name) != 0 ||
 		    strcmp(names[scopes[l->scope].name].text, lc->scope) != 0 ||
 		    l->algorithm != (uint32_t)lc->algorithm || l->capacity != lc->capacity ||
-		    l->effective != effective || l->interval_ns != lc->interval_ns ||
+		    l->effective != effective || l->buffer_ppm != lc->buffer_ppm ||
+		    l->interval_ns != lc->interval_ns ||
 		    l->step_ns != step ||
 		    l->slots != (lc->algorithm == RLC_ALGO_WINDOW ? lc->slots : 0)) {
 			snprintf(why, len, "limit %" PRIu32 " is '%s' in the segment but '%s' (or "
