@@ -15,6 +15,7 @@
 /* The largest pid Linux hands out (PID_MAX_LIMIT on 64-bit). */
 #define PID_LIMIT UINT64_C(4194304)
 
+/* The heartbeat age past which rlcd counts as stuck. */
 static uint64_t stale_after(uint64_t period_ns)
 {
 	/* The period is segment content: saturate rather than wrap. */
@@ -25,10 +26,10 @@ static uint64_t stale_after(uint64_t period_ns)
 	return ns > HEALTH_STALE_MIN_NS ? ns : HEALTH_STALE_MIN_NS;
 }
 
-static void down(struct health *out, enum health_state state, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void down(struct health *out, enum health_state state, const char *fmt, ...)
+/* Record that rlcd is not healthy, and why. */
+__attribute__((format(printf, 3, 4))) static void down(struct health *out,
+							enum health_state state,
+							const char *fmt, ...)
 {
 	va_list ap;
 

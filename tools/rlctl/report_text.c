@@ -6,6 +6,7 @@
 #include "report.h"
 
 #define NAME_TEXT_MAX RLC_NAME_MAX
+#define SEGMENT_TEXT_MAX 256 /* rlc_open takes names of up to 200 bytes */
 
 /*
  * Copy `src` for a terminal: control characters (a client may register
@@ -22,6 +23,7 @@ static const char *printable(char *dst, size_t len, const char *src)
 	return dst;
 }
 
+/* A column width that fits `text` as well. */
 static int widest(int width, const char *text)
 {
 	int n = (int)strlen(text);
@@ -31,7 +33,7 @@ static int widest(int width, const char *text)
 
 static void segment_line(FILE *out, const struct snapshot *s, const struct health *hl)
 {
-	char name[NAME_TEXT_MAX], age[DURATION_TEXT_MAX] = "never", up[DURATION_TEXT_MAX] = "-";
+	char name[SEGMENT_TEXT_MAX], age[DURATION_TEXT_MAX] = "never", up[DURATION_TEXT_MAX] = "-";
 
 	if (s->heartbeat_ns)
 		duration_format(age, sizeof(age), hl->heartbeat_age_ns / DURATION_MS * DURATION_MS,
