@@ -82,6 +82,7 @@ struct rlc_usage {
 
 struct rlc_client_info {
 	pid_t pid;
+	int alive; /* 0: the process is gone, its record not reclaimed yet */
 	char name[RLC_CLIENT_NAME_MAX];
 	uint64_t grants;
 	uint64_t refusals;
@@ -118,6 +119,7 @@ static inline int rlc__open_fail(struct rlc *h, int err)
 static inline int rlc_open(struct rlc *h, const char *segment, const char *client_name,
 			   unsigned flags)
 {
+	char reason[sizeof(h->why) - 64];
 	const char *name;
 	struct stat st;
 	int fd, err, idx;
@@ -160,9 +162,11 @@ static inline int rlc_open(struct rlc *h, const char *segment, const char *clien
 		h->base = (unsigned char *)base;
 	}
 	close(fd);
-	err = rlc_segment_check(h->base, h->size, h->why, sizeof(h->why));
-	if (err)
+	err = rlc_segment_check(h->base, h->size, reason, sizeof(reason));
+	if (err) {
+		snprintf(h->why, sizeof(h->why), "%s: %s", name, reason);
 		return rlc__open_fail(h, err);
+	}
 	h->hdr = (struct rlc_header *)(void *)h->base;
 	h->limits = RLC__TABLE(struct rlc_limit, h->base, h->hdr->limits_off);
 	h->slots = RLC__TABLE(rlc_word, h->base, h->hdr->slots_off);
@@ -396,7 +400,8 @@ static inline int rlc_usage(const struct rlc *h, uint32_t id, struct rlc_usage *
 }
 
 /*
- * Client record `idx` (0 .. hdr->clients_count - 1).  Reads only.  Returns
+ * Client record `idx` (0 .. hdr->clients_count - 1).  Reads the segment
+ * only, and /proc to tell whether the client still runs.  Returns
  * 0 when a running client holds it, -ENOENT when it is free, -EINVAL for a
  * bad index.
  */
@@ -414,6 +419,7 @@ static inline int rlc_client_info(const struct rlc *h, uint32_t idx,
 	if ((state & RLC_CLIENT_PHASE_MASK) != RLC_CLIENT_LIVE)
 		return -ENOENT;
 	out->pid = rlc_client_pid(state);
+	out->alive = rlc_client_state_alive(state, rlc__load_relaxed(&c->start_ticks));
 	rlc_client_name(c, out->name);
 	out->grants = rlc__load_relaxed(&c->grants);
 	out->refusals = rlc__load_relaxed(&c->refusals);

@@ -68,7 +68,7 @@ static void client_object(FILE *out, const struct snapshot_client *c)
 	json_string(out, c->info.name);
 	fprintf(out, ", \"alive\": %s, \"grants\": %" PRIu64 ", \"refusals\": %" PRIu64
 		     ", \"weight\": %" PRIu64 ", \"refunded\": %" PRIu64 "}",
-		c->alive ? "true" : "false", c->info.grants, c->info.refusals, c->info.weight,
+		c->info.alive ? "true" : "false", c->info.grants, c->info.refusals, c->info.weight,
 		c->info.refunded);
 }
 

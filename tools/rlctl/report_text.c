@@ -103,7 +103,7 @@ static void clients_table(FILE *out, const struct snapshot *s)
 		fprintf(out, "%8ld  %-*s  %5s  %10" PRIu64 "  %10" PRIu64 "  %12" PRIu64 "  %10" PRIu64
 			     "\n",
 			(long)c->info.pid, name_w, printable(name, sizeof(name), c->info.name),
-			c->alive ? "live" : "gone", c->info.grants, c->info.refusals, c->info.weight,
+			c->info.alive ? "live" : "gone", c->info.grants, c->info.refusals, c->info.weight,
 			c->info.refunded);
 	}
 	fprintf(out, "%" PRIu32 " of %" PRIu32 " client records in use\n", s->clients_count,

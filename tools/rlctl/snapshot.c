@@ -5,17 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Is the process holding client record `i` still running? */
-static int client_alive(const struct rlc *h, uint32_t i)
-{
-	const struct rlc_client *c = &h->clients[i];
-	/* Pairs with the release store that made the record LIVE, so the
-	 * start time read next is the owner's. */
-	uint64_t state = rlc__load_acquire(&c->state);
-
-	return rlc_client_state_alive(state, rlc__load_relaxed(&c->start_ticks));
-}
-
 int snapshot_take(const struct rlc *h, const char *segment, struct snapshot *s)
 {
 	const struct rlc_header *hdr = h->hdr;
@@ -28,10 +17,11 @@ int snapshot_take(const struct rlc *h, const char *segment, struct snapshot *s)
 	s->layout_minor = hdr->layout_minor;
 	s->size = hdr->size;
 	s->created_ns = hdr->created_ns;
-	/* Relaxed: diagnostics only; nothing is published through these. */
+	/* Pairs with rlcd's release store of each beat: the pid and generation
+	 * read next are at least as new as the beat. */
+	s->heartbeat_ns = rlc__load_acquire(&hdr->heartbeat_ns);
 	s->rlcd_pid = rlc__load_relaxed(&hdr->rlcd_pid);
 	s->rlcd_start_ns = rlc__load_relaxed(&hdr->rlcd_start_ns);
-	s->heartbeat_ns = rlc__load_relaxed(&hdr->heartbeat_ns);
 	s->heartbeat_period_ns = rlc__load_relaxed(&hdr->heartbeat_period_ns);
 	s->generation = rlc__load_relaxed(&hdr->generation);
 	s->client_records = hdr->clients_count;
@@ -52,7 +42,6 @@ int snapshot_take(const struct rlc *h, const char *segment, struct snapshot *s)
 		if (rlc_client_info(h, i, &c->info) != 0)
 			continue;
 		c->record = i;
-		c->alive = client_alive(h, i);
 		s->clients_count++;
 	}
 	return 0;

@@ -13,7 +13,6 @@
 
 struct snapshot_client {
 	uint32_t record; /* index in the clients table */
-	int alive;       /* 0: the process is gone and rlcd has not reaped it yet */
 	struct rlc_client_info info;
 };
 

@@ -12,15 +12,9 @@
 #include "snapshot.h"
 
 /* Say why the segment cannot be opened; returns the exit status. */
-static int open_failed(const struct rlc *h, const char *name, int err)
+static int open_failed(const struct rlc *h, int err)
 {
 	switch (err) {
-	case -EAGAIN:
-	case -EPROTO:
-	case -EBADMSG:
-		/* The validator's reasons do not name the segment; the others do. */
-		fprintf(stderr, "rlctl: %s: %s\n", name, h->why);
-		return RLCTL_EXIT_SEGMENT;
 	case -EINVAL:
 		fprintf(stderr, "rlctl: %s; see 'rlctl --help'\n", h->why);
 		return RLCTL_EXIT_USAGE;
@@ -40,7 +34,7 @@ int status_run(const char *segment, bool json)
 
 	err = rlc_open(&h, name, NULL, RLC_OPEN_READONLY);
 	if (err)
-		return open_failed(&h, name, err);
+		return open_failed(&h, err);
 	if (snapshot_take(&h, name, &snap) != 0) {
 		fprintf(stderr, "rlctl: %s: %s\n", name, strerror(ENOMEM));
 		rlc_close(&h);
