@@ -17,6 +17,7 @@
 
 #include "ini.h"
 #include "layout.h"
+#include "duration.h"
 #include "value.h"
 
 /* A configuration is a few kilobytes; anything this big is a wrong -c. */
@@ -296,11 +297,11 @@ static int read_rlcd(const struct parse *p, struct rlc_config *cfg)
 		cfg->clients = (uint32_t)n;
 	if ((err = lookup(p, s, "heartbeat", &val)))
 		return err;
-	if (val && rlc_parse_duration(val, &cfg->heartbeat_ns, why, sizeof(why)))
+	if (val && rlc_duration_parse(val, &cfg->heartbeat_ns, why, sizeof(why)))
 		return fail(p, s, "heartbeat", "%s", why);
 	if (cfg->heartbeat_ns < RLC_HEARTBEAT_MIN_NS || cfg->heartbeat_ns > RLC_HEARTBEAT_MAX_NS) {
-		rlc_format_duration(RLC_HEARTBEAT_MIN_NS, lo, sizeof(lo));
-		rlc_format_duration(RLC_HEARTBEAT_MAX_NS, hi, sizeof(hi));
+		rlc_duration_format(lo, sizeof(lo), RLC_HEARTBEAT_MIN_NS, 0);
+		rlc_duration_format(hi, sizeof(hi), RLC_HEARTBEAT_MAX_NS, 0);
 		return fail(p, s, "heartbeat", "\"%s\" is outside %s..%s", val, lo, hi);
 	}
 	return 0;
@@ -361,7 +362,7 @@ static int read_limit(const struct parse *p, const struct section *s,
 		return err;
 	if (!val)
 		return fail(p, s, "interval", "missing; every limit needs its W, e.g. 1m");
-	if (rlc_parse_duration(val, &lc->interval_ns, why, sizeof(why)))
+	if (rlc_duration_parse(val, &lc->interval_ns, why, sizeof(why)))
 		return fail(p, s, "interval", "%s", why);
 	if ((err = lookup(p, s, "slots", &val)))
 		return err;

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "loop.h"
 #include "shm.h"
+#include "duration.h"
 #include "value.h"
 
 /* Exit statuses, as rlcd(8) documents them. */
@@ -149,7 +150,7 @@ static int run(const struct rlc_config *cfg, const char *file, const char *name)
 		rlc_log("%s", why);
 		return EXIT_FAILURE;
 	}
-	rlc_format_duration(cfg->heartbeat_ns, beat, sizeof(beat));
+	rlc_duration_format(beat, sizeof(beat), cfg->heartbeat_ns, 0);
 	rlc_log("%s: %s, generation %" PRIu64 ": %" PRIu32 " limit%s from %s, %" PRIu32
 		" client records, heartbeat %s",
 		name, shm.adopted ? "adopted (counts kept)" : "created", shm.generation,
@@ -178,7 +179,7 @@ int main(int argc, char **argv)
 		rlc_log("$%s: %s", RLC_SEGMENT_ENV, why);
 		status = EXIT_USAGE;
 	} else if (a.check) {
-		rlc_format_duration(cfg.heartbeat_ns, beat, sizeof(beat));
+		rlc_duration_format(beat, sizeof(beat), cfg.heartbeat_ns, 0);
 		printf("%s: ok: %" PRIu32 " limit%s, %" PRIu32 " client records, heartbeat %s, "
 		       "segment %s of %zu bytes\n",
 		       file, cfg.limits_count, cfg.limits_count == 1 ? "" : "s", cfg.clients, beat,

@@ -14,6 +14,7 @@
 #include "rlc/client.h"
 #include "rlc/clock.h"
 #include "layout.h"
+#include "duration.h"
 #include "value.h"
 
 /* O_CREAT|O_EXCL failed, then the segment vanished before we opened it: retry. */
@@ -88,7 +89,7 @@ static int refuse(const struct rlc_shm *shm, uint64_t longest_ns, const char *wh
 {
 	char wait[32];
 
-	rlc_format_duration(longest_ns, wait, sizeof(wait));
+	rlc_duration_format(wait, sizeof(wait), longest_ns, 0);
 	snprintf(why, len,
 		 "%s: %s; left untouched. Its counts guard against a ban: to start afresh, stop "
 		 "the bots, wait %s (the longest window %s), then rm /dev/shm%s and start rlcd "

@@ -8,22 +8,6 @@
 
 #define PPM UINT64_C(1000000)
 
-/* Largest first, so formatting picks the largest unit that divides. */
-static const struct {
-	const char *name;
-	uint64_t ns;
-} units[] = {
-	{ "d", UINT64_C(86400000000000) },
-	{ "h", UINT64_C(3600000000000) },
-	{ "m", UINT64_C(60000000000) },
-	{ "s", UINT64_C(1000000000) },
-	{ "ms", UINT64_C(1000000) },
-	{ "us", UINT64_C(1000) },
-	{ "ns", UINT64_C(1) },
-};
-
-#define UNITS_HINT "units: ns us ms s m h d"
-
 static int is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -64,36 +48,6 @@ int rlc_parse_uint(const char *s, uint64_t max, uint64_t *out, char *why, size_t
 		return -EINVAL;
 	}
 	return 0;
-}
-
-int rlc_parse_duration(const char *s, uint64_t *ns, char *why, size_t len)
-{
-	uint64_t v = 0;
-	int too_big;
-	size_t n = digits(s, UINT64_MAX, &v, &too_big), i;
-
-	if (n > 0 && s[n] == '\0') {
-		snprintf(why, len, "\"%s\" has no unit: write e.g. %ss (" UNITS_HINT ")", s, s);
-		return -EINVAL;
-	}
-	for (i = 0; n > 0 && i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(s + n, units[i].name) != 0)
-			continue;
-		if (v > UINT64_MAX / units[i].ns) {
-			snprintf(why, len, "\"%s\" is too long", s);
-			return -EINVAL;
-		}
-		*ns = v * units[i].ns;
-		return 0;
-	}
-	if (too_big)
-		snprintf(why, len, "\"%s\" is too long", s);
-	else
-		snprintf(why, len,
-			 "\"%s\" is not a duration: write a whole number and a unit, e.g. 100ms or "
-			 "1m (" UNITS_HINT ")",
-			 s);
-	return -EINVAL;
 }
 
 int rlc_parse_ppm(const char *s, uint32_t *ppm, char *why, size_t len)
@@ -152,14 +106,4 @@ int rlc_parse_mode(const char *s, mode_t *mode, char *why, size_t len)
 	}
 	*mode = (mode_t)v;
 	return 0;
-}
-
-void rlc_format_duration(uint64_t ns, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(units) / sizeof(units[0]) - 1; i++)
-		if (ns != 0 && ns % units[i].ns == 0)
-			break;
-	snprintf(buf, len, "%" PRIu64 "%s", ns / units[i].ns, units[i].name);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Scalar values of rlc.ini(5): whole numbers, durations, fractions and
- * modes.  Each parser is strict (no sign, no blanks, no trailing junk) and
+ * Scalar values of rlc.ini(5): whole numbers, fractions and modes
+ * (durations are in src/common/duration.h).  Each parser is strict (no sign, no blanks, no trailing junk) and
  * returns 0, or -EINVAL with a reason that quotes the value; config.c puts
  * the file, section and key in front of it.
  */
@@ -15,9 +15,6 @@
 /* Decimal whole number in 0..max. */
 int rlc_parse_uint(const char *s, uint64_t max, uint64_t *out, char *why, size_t len);
 
-/* Whole number followed by a unit: ns us ms s m h d.  Result in ns. */
-int rlc_parse_duration(const char *s, uint64_t *ns, char *why, size_t len);
-
 /*
  * A fraction as "5%" or "0.05", in parts per million, exactly (no floating
  * point).  Ranges are rlc_limit_derive()'s business: this only refuses what
@@ -27,8 +24,5 @@ int rlc_parse_ppm(const char *s, uint32_t *ppm, char *why, size_t len);
 
 /* Octal permission bits such as 0660 (at most 0777). */
 int rlc_parse_mode(const char *s, mode_t *mode, char *why, size_t len);
-
-/* `ns` in the largest unit that divides it exactly: "1m", "100ms", "7ns". */
-void rlc_format_duration(uint64_t ns, char *buf, size_t len);
 
 #endif /* RLCD_VALUE_H */

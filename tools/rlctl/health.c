@@ -42,7 +42,7 @@ __attribute__((format(printf, 3, 4))) static void down(struct health *out,
 
 void health_check(const struct snapshot *s, struct health *out)
 {
-	char age[DURATION_TEXT_MAX], limit[DURATION_TEXT_MAX];
+	char age[RLC_DURATION_TEXT_MAX], limit[RLC_DURATION_TEXT_MAX];
 
 	memset(out, 0, sizeof(*out));
 	out->state = HEALTH_RUNNING;
@@ -75,9 +75,9 @@ void health_check(const struct snapshot *s, struct health *out)
 		down(out, HEALTH_STALE,
 		     "%s: rlcd heartbeat is stale: pid %" PRIu64 " last beat %s ago, more than %s",
 		     s->segment, s->rlcd_pid,
-		     duration_format(age, sizeof(age),
-				     out->heartbeat_age_ns / DURATION_MS * DURATION_MS, 2),
-		     duration_format(limit, sizeof(limit), out->stale_after_ns, 2));
+		     rlc_duration_format(age, sizeof(age),
+				     out->heartbeat_age_ns / RLCTL_AGE_UNIT_NS * RLCTL_AGE_UNIT_NS, 2),
+		     rlc_duration_format(limit, sizeof(limit), out->stale_after_ns, 2));
 }
 
 const char *health_state_name(enum health_state state)

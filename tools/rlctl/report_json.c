@@ -47,7 +47,7 @@ static void health_object(FILE *out, const struct health *hl)
 
 static void limit_object(FILE *out, uint32_t id, const struct rlc_usage *u)
 {
-	char window[DURATION_TEXT_MAX];
+	char window[RLC_DURATION_TEXT_MAX];
 
 	fprintf(out, "{\"id\": %" PRIu32 ", \"name\": ", id);
 	json_string(out, u->name);
@@ -58,7 +58,7 @@ static void limit_object(FILE *out, uint32_t id, const struct rlc_usage *u)
 		     ", \"interval_ns\": %" PRIu64 ", \"window\": \"%s\", \"slots\": %" PRIu32 "}",
 		report_algorithm_name(u->algorithm), u->used, u->effective, report_used_pct(u),
 		u->capacity, u->buffer_ppm, u->interval_ns,
-		duration_format(window, sizeof(window), u->interval_ns, 0), u->slots);
+		rlc_duration_format(window, sizeof(window), u->interval_ns, 0), u->slots);
 }
 
 static void client_object(FILE *out, const struct snapshot_client *c)

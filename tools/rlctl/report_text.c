@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "duration.h"
+#include "rlctl.h"
 #include "report.h"
 
 #define NAME_TEXT_MAX RLC_NAME_MAX
@@ -33,13 +34,13 @@ static int widest(int width, const char *text)
 
 static void segment_line(FILE *out, const struct snapshot *s, const struct health *hl)
 {
-	char name[SEGMENT_TEXT_MAX], age[DURATION_TEXT_MAX] = "never", up[DURATION_TEXT_MAX] = "-";
+	char name[SEGMENT_TEXT_MAX], age[RLC_DURATION_TEXT_MAX] = "never", up[RLC_DURATION_TEXT_MAX] = "-";
 
 	if (s->heartbeat_ns)
-		duration_format(age, sizeof(age), hl->heartbeat_age_ns / DURATION_MS * DURATION_MS,
+		rlc_duration_format(age, sizeof(age), hl->heartbeat_age_ns / RLCTL_AGE_UNIT_NS * RLCTL_AGE_UNIT_NS,
 				2);
 	if (s->rlcd_start_ns && s->rlcd_start_ns <= s->now_ns)
-		duration_format(up, sizeof(up),
+		rlc_duration_format(up, sizeof(up),
 				(s->now_ns - s->rlcd_start_ns) / RLC_NS_PER_SEC * RLC_NS_PER_SEC, 2);
 	fprintf(out, "segment %s  layout %" PRIu32 ".%" PRIu32 "  %" PRIu64 " bytes  "
 		     "rlcd pid %" PRIu64 " (%s)  heartbeat %s%s  generation %" PRIu64 "  up %s\n",
@@ -50,7 +51,7 @@ static void segment_line(FILE *out, const struct snapshot *s, const struct healt
 
 static void limits_table(FILE *out, const struct snapshot *s)
 {
-	char name[NAME_TEXT_MAX], scope[NAME_TEXT_MAX], window[DURATION_TEXT_MAX];
+	char name[NAME_TEXT_MAX], scope[NAME_TEXT_MAX], window[RLC_DURATION_TEXT_MAX];
 	int name_w = (int)strlen("LIMIT"), scope_w = (int)strlen("SCOPE");
 	uint32_t i;
 
@@ -78,7 +79,7 @@ static void limits_table(FILE *out, const struct snapshot *s)
 			printable(scope, sizeof(scope), u->scope),
 			report_algorithm_name(u->algorithm), used, report_used_pct(u), u->capacity,
 			u->buffer_ppm / 10000.0,
-			duration_format(window, sizeof(window), u->interval_ns, 0), slots);
+			rlc_duration_format(window, sizeof(window), u->interval_ns, 0), slots);
 	}
 }
 
