@@ -45,28 +45,6 @@ if [ "$seconds" -lt 1 ] || [ "$seconds" -gt 50 ]; then
 	die "RLC_DEMO_SECONDS must be 1..50"
 fi
 
-install_missing() {
-	# g++: the build checks that the client header compiles as C++.
-	pkgs="meson ninja-build gcc g++ pkg-config liburing-dev libiniparser-dev libcmocka-dev scdoc"
-	missing=""
-
-	if ! command -v dpkg-query >/dev/null 2>&1; then
-		echo "demo: not a Debian system; make sure these are installed: $pkgs"
-		return
-	fi
-	for p in $pkgs; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q ' installed$' ||
-			missing="$missing $p"
-	done
-	[ -z "$missing" ] && return
-	say "installing:$missing"
-	sudo=""
-	[ "$(id -u)" -ne 0 ] && sudo=sudo
-	$sudo apt-get update
-	# shellcheck disable=SC2086 # one word per package
-	$sudo apt-get install -y $missing
-}
-
 # shellcheck disable=SC2317 # called from the traps
 cleanup() {
 	trap - EXIT INT TERM
@@ -85,7 +63,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo; echo "demo: interrupted, stopping everything"; exit 130' INT TERM
 
-install_missing
+bash tools/install-deps.sh
 
 say "building into $build"
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
