@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -168,10 +169,25 @@ static void reap(const pid_t *pids, unsigned n)
 			;
 }
 
-/* Fork the workers and start them together.  Returns 0 or -errno. */
-static int fan_out(const struct bench_op *op, unsigned procs, void *base, const struct plan *p,
-		   char *why, size_t len)
+/* CPU time, user and system, of the reaped children so far, in ns. */
+static double children_cpu_ns(void)
 {
+	struct rusage ru;
+
+	getrusage(RUSAGE_CHILDREN, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e9 +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e3;
+}
+
+/*
+ * Fork the workers and start them together; *cpus is their CPU time over
+ * the wall time from the start to the last exit.  Returns 0 or -errno.
+ */
+static int fan_out(const struct bench_op *op, unsigned procs, void *base, const struct plan *p,
+		   double *cpus, char *why, size_t len)
+{
+	double cpu0 = children_cpu_ns();
+	uint64_t t0;
 	pid_t pids[HARNESS_PROCS_MAX];
 	int ready[2], go[2], err = 0;
 	unsigned i, forked;
@@ -205,9 +221,11 @@ static int fan_out(const struct bench_op *op, unsigned procs, void *base, const 
 			kill(pids[i], SIGKILL);
 	else
 		await_ready(ready[0], procs);
+	t0 = rlc_now_ns();
 	close(go[1]); /* the start signal */
 	close(ready[0]);
 	reap(pids, forked);
+	*cpus = (children_cpu_ns() - cpu0) / (double)(rlc_now_ns() - t0);
 	return err;
 }
 
@@ -305,7 +323,7 @@ int harness_run(const struct bench_op *op, unsigned procs, unsigned long ops, do
 	out->name = op->name;
 	out->family = op->family;
 	out->shape = op->shape;
-	err = fan_out(op, procs, base, &p, why, len);
+	err = fan_out(op, procs, base, &p, &out->cpus, why, len);
 	if (!err)
 		err = statuses(base, &p, procs, why, len);
 	if (!err)

@@ -51,6 +51,7 @@ struct case_result {
 	unsigned procs;
 	uint64_t ops;     /* operations run by all processes, warm-up included */
 	uint64_t refused; /* of those, refused */
+	double cpus;      /* CPU time of the processes / wall time: how many ran at once */
 	double median_ns;
 	double p99_ns;
 	double p999_ns;
