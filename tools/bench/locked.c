@@ -39,15 +39,20 @@ int locked_bucket_init(struct locked_bucket *b, uint32_t effective, uint64_t ste
 	return shared_mutex_init(&b->lock);
 }
 
-/*
- * Under the lock: move the ring to the epoch of `now`, dropping the epochs
- * that leave it.  A clock read older than the newest epoch (another process
- * took the lock first with a later one) counts in the newest epoch: as long
- * or longer than its own, never shorter.  rlc re-reads the clock instead.
- */
-static void window_roll(struct locked_window *w, uint64_t now)
+/* Epoch of `now`: configuration only, so computed before taking the lock. */
+static uint64_t window_epoch(const struct locked_window *w, uint64_t now)
 {
-	uint64_t e = now > w->origin_ns ? (now - w->origin_ns) / w->step_ns : 0;
+	return now > w->origin_ns ? (now - w->origin_ns) / w->step_ns : 0;
+}
+
+/*
+ * Under the lock: move the ring to epoch e, dropping the epochs that leave
+ * it.  An epoch older than the newest (another process took the lock first
+ * with a later clock read) counts in the newest: as long or longer than its
+ * own, never shorter.  rlc re-reads the clock instead.
+ */
+static void window_roll(struct locked_window *w, uint64_t e)
+{
 	uint64_t k, last;
 
 	if (e <= w->head)
@@ -68,10 +73,11 @@ static void window_add(struct locked_window *w, uint32_t weight)
 
 int locked_window_take(struct locked_window *w, uint64_t now, uint32_t weight)
 {
+	uint64_t e = window_epoch(w, now);
 	int fits;
 
 	pthread_mutex_lock(&w->lock);
-	window_roll(w, now);
+	window_roll(w, e);
 	fits = w->total + weight <= w->effective;
 	if (fits)
 		window_add(w, weight);
@@ -82,13 +88,18 @@ int locked_window_take(struct locked_window *w, uint64_t now, uint32_t weight)
 int locked_windows_take(struct locked_window *const *w, const uint32_t *weight, unsigned n,
 			uint64_t now)
 {
+	uint64_t e[LOCKED_LINK_MAX];
 	unsigned i;
 	int fits = 1;
 
+	if (n > LOCKED_LINK_MAX)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		e[i] = window_epoch(w[i], now);
 	for (i = 0; i < n; i++)
 		pthread_mutex_lock(&w[i]->lock);
 	for (i = 0; i < n; i++) {
-		window_roll(w[i], now);
+		window_roll(w[i], e[i]);
 		fits = fits && w[i]->total + weight[i] <= w[i]->effective;
 	}
 	for (i = 0; fits && i < n; i++)
@@ -100,11 +111,11 @@ int locked_windows_take(struct locked_window *const *w, const uint32_t *weight, 
 
 int locked_bucket_take(struct locked_bucket *b, uint64_t now, uint32_t weight)
 {
-	uint64_t next;
+	uint64_t cost = (uint64_t)weight * b->step_ns, next;
 	int fits;
 
 	pthread_mutex_lock(&b->lock);
-	next = (b->tat > now ? b->tat : now) + (uint64_t)weight * b->step_ns;
+	next = (b->tat > now ? b->tat : now) + cost;
 	fits = next - now <= b->burst_ns;
 	if (fits)
 		b->tat = next;

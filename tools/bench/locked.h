@@ -7,7 +7,9 @@
  *
  * Window: epochs of step_ns from origin_ns; a grant in epoch e counts until
  * epoch e + slots - 1 ends, as in rlc/window.h.  The ring keeps a running
- * total, so a take costs O(1) plus the slots it rolls past.
+ * total, so a take costs O(1) plus the slots it rolls past.  Everything
+ * that needs no shared state (the epoch, the cost) is computed before the
+ * lock is taken: the baseline holds its lock no longer than it must.
  */
 #ifndef RLC_BENCH_LOCKED_H
 #define RLC_BENCH_LOCKED_H
@@ -16,6 +18,7 @@
 #include <stdint.h>
 
 #define LOCKED_SLOTS_MAX 64u
+#define LOCKED_LINK_MAX 8u /* windows one locked_windows_take may hold */
 
 struct locked_window {
 	_Alignas(64) pthread_mutex_t lock;
@@ -53,7 +56,7 @@ int locked_bucket_take(struct locked_bucket *b, uint64_t now, uint32_t weight);
 /*
  * Take weight[i] from w[i] for every i, all or nothing, at `now`, holding
  * all n locks.  Every caller must pass the windows in one fixed order, the
- * lock order.  0 granted, 1 refused.
+ * lock order.  0 granted, 1 refused, -EINVAL for n > LOCKED_LINK_MAX.
  */
 int locked_windows_take(struct locked_window *const *w, const uint32_t *weight, unsigned n,
 			uint64_t now);
