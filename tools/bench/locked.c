@@ -65,22 +65,25 @@ static void window_roll(struct locked_window *w, uint64_t e)
 	w->head = e;
 }
 
-static void window_add(struct locked_window *w, uint32_t weight)
+/* Under the lock, after window_roll(w, e): count `weight` in the newest
+ * epoch, at slot `slot` = e % slots unless e was older than the newest. */
+static void window_add(struct locked_window *w, uint64_t e, uint32_t slot, uint32_t weight)
 {
-	w->count[w->head % w->slots] += weight;
+	w->count[e == w->head ? slot : w->head % w->slots] += weight;
 	w->total += weight;
 }
 
 int locked_window_take(struct locked_window *w, uint64_t now, uint32_t weight)
 {
 	uint64_t e = window_epoch(w, now);
+	uint32_t slot = (uint32_t)(e % w->slots);
 	int fits;
 
 	pthread_mutex_lock(&w->lock);
 	window_roll(w, e);
 	fits = w->total + weight <= w->effective;
 	if (fits)
-		window_add(w, weight);
+		window_add(w, e, slot, weight);
 	pthread_mutex_unlock(&w->lock);
 	return fits ? 0 : 1;
 }
@@ -89,13 +92,16 @@ int locked_windows_take(struct locked_window *const *w, const uint32_t *weight, 
 			uint64_t now)
 {
 	uint64_t e[LOCKED_LINK_MAX];
+	uint32_t slot[LOCKED_LINK_MAX];
 	unsigned i;
 	int fits = 1;
 
 	if (n > LOCKED_LINK_MAX)
 		return -EINVAL;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		e[i] = window_epoch(w[i], now);
+		slot[i] = (uint32_t)(e[i] % w[i]->slots);
+	}
 	for (i = 0; i < n; i++)
 		pthread_mutex_lock(&w[i]->lock);
 	for (i = 0; i < n; i++) {
@@ -103,7 +109,7 @@ int locked_windows_take(struct locked_window *const *w, const uint32_t *weight, 
 		fits = fits && w[i]->total + weight[i] <= w[i]->effective;
 	}
 	for (i = 0; fits && i < n; i++)
-		window_add(w[i], weight[i]);
+		window_add(w[i], e[i], slot[i], weight[i]);
 	for (i = n; i-- > 0;)
 		pthread_mutex_unlock(&w[i]->lock);
 	return fits ? 0 : 1;

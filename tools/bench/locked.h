@@ -8,7 +8,7 @@
  * Window: epochs of step_ns from origin_ns; a grant in epoch e counts until
  * epoch e + slots - 1 ends, as in rlc/window.h.  The ring keeps a running
  * total, so a take costs O(1) plus the slots it rolls past.  Everything
- * that needs no shared state (the epoch, the cost) is computed before the
+ * that needs no shared state (epoch, slot, cost) is computed before the
  * lock is taken: the baseline holds its lock no longer than it must.
  */
 #ifndef RLC_BENCH_LOCKED_H
