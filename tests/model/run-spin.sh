@@ -19,6 +19,12 @@
 #     --bitstate                     supertrace (approximate) instead of an
 #                                    exhaustive search: for large parameters
 #
+#   run-spin.sh -D CHECK_EXACT --expect-violation
+#                                    not a test: shows an interleaving in
+#                                    which the ring keeps counting refunded
+#                                    weight after everyone has finished (a
+#                                    safe over-count that window.h allows)
+#
 # Exit status: 0 when the outcome is the one expected, 1 when not, 77 (skip)
 # when spin or a C compiler is missing.  Each check stays under about 60 s
 # and 1 GiB on a 2-core machine; pan's memory is capped at 2 GiB.
