@@ -273,7 +273,8 @@ static inline int rlc__prepare(const struct rlc *h, const uint32_t *ids, const u
  * Lock-free, never blocks.  Returns 0 with *g filled for rlc_refund;
  * -EAGAIN when a limit refused, with g->refused_by and g->retry_ns (the
  * exact wait, assuming no other traffic); -EBADMSG when a limit's state is
- * corrupt (g->refused_by names it); -E2BIG when a weight exceeds its
+ * corrupt (g->refused_by names it); -EOVERFLOW when a window has outlived
+ * its epoch counter (see rlc_window_take); -E2BIG when a weight exceeds its
  * limit's effective capacity and can never be granted; -ENOENT for an
  * unknown id; -EINVAL for a bad argument, a duplicate id or a read-only
  * handle.
@@ -341,7 +342,7 @@ static inline int rlc_acquire(struct rlc *h, const uint32_t *ids, const uint32_t
 		err = rlc_try_n(h, ids, weights, n, g);
 		if (err != -EAGAIN)
 			return err;
-		wake = rlc_now_ns() + g->retry_ns;
+		wake = g->now_ns + g->retry_ns; /* retry_ns counts from the decision */
 		if (wake > deadline_ns)
 			return -ETIMEDOUT;
 		until.tv_sec = (time_t)(wake / RLC_NS_PER_SEC);

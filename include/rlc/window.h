@@ -5,7 +5,8 @@
  * Time is cut into epochs of w = ceil(W / (S - 1)) ns counted from the
  * limit's origin.  A grant made in epoch e counts while the epoch is one of
  * the last S: until the end of epoch e + S - 1, i.e. for more than
- * (S - 1) w >= W and at most S w <= W + w.
+ * (S - 1) w >= W and at most S w, which is W + w plus under S ns of
+ * rounding.
  *
  * State (all in the limit record and its ring of S words, each word packing
  * (epoch:40, count:24)):
@@ -38,9 +39,14 @@
  * until some roll CASed the head past e'; that roll sealed c(e') into
  * ring[e' % S] before its CAS (release), g loaded head (acquire) after it,
  * and the slot cannot hold a later epoch until the head reaches e' + S > e_g.
- * So the ring sum, and the cache (computed from the same sealed slots after
- * the head reached e_g), include every such grant, and g was granted only if
- * the total with its own weight was <= C.
+ * So the ring sum includes every such grant.  So does the cache: either it
+ * was computed by a process that had acquired a head already at e_g (every
+ * earlier epoch sealed), or by the roller into e_g before its CAS, after
+ * sealing (e_h, c_h); that CAS succeeding proves the head still held exactly
+ * (e_h, c_h), so nothing was granted in e_h after the seal.  (A slow process
+ * may install a cache for an epoch the head has already left; no grant reads
+ * it, since a take in that epoch is stale.)  g was granted only if the total
+ * with its own weight was <= C.
  *
  * Why a process killed at any instruction can only over-count.  The only
  * stores are: the head CAS (a grant or refund exists exactly when it lands),
@@ -156,8 +162,10 @@ static inline uint64_t rlc__window_retry(const struct rlc_limit *l, const rlc_wo
  * Take `weight` from a window limit at time `now`.  Lock-free.
  * Returns 0 and the grant's epoch in *token; -EAGAIN when it does not fit,
  * with the exact wait in *retry_ns; -ESTALE when `now` is older than the
- * limit's newest grant (read the clock again and retry).  The caller has
- * checked weight <= l->effective.
+ * limit's newest grant (read the clock again and retry); -EOVERFLOW once the
+ * segment is older than 2^40 slot widths (3.5 years at the narrowest slot:
+ * restart rlcd on a new segment).  The caller has checked
+ * weight <= l->effective.
  */
 static inline int rlc_window_take(struct rlc_limit *l, rlc_word *ring, uint64_t now,
 				  uint32_t weight, uint64_t *token, uint64_t *retry_ns)
@@ -176,6 +184,8 @@ static inline int rlc_window_take(struct rlc_limit *l, rlc_word *ring, uint64_t 
 		if (now < start)
 			return -ESTALE;
 		e = now - start < l->step_ns ? he : rlc__window_epoch(l, now);
+		if (e > RLC_EPOCH_MAX)
+			return -EOVERFLOW; /* the segment outlived its 40-bit epochs */
 		if (e == he) {
 			sum = rlc__window_sum(l, ring, e);
 			if (hc + sum + weight > l->effective) {
@@ -212,10 +222,13 @@ static inline int rlc_window_take(struct rlc_limit *l, rlc_word *ring, uint64_t 
 }
 
 /*
- * Give back `weight` granted in epoch `token`.  Exact while that epoch is
- * the head's; afterwards it lowers the sealed slot and the cached sum catches
- * up at the next epoch (an over-count for at most one slot width); after the
- * grant has left the window it does nothing.  Lock-free.
+ * Give back `weight` granted in epoch `token`.  Lowers the head while that
+ * epoch is the head's, else the epoch's sealed slot (the cached sum catches
+ * up at the next epoch); after the grant has left the window it does
+ * nothing.  A seal of the epoch taken before the refund (by a roll that was
+ * refused or lost its CAS, or a stale sealer) keeps the weight counted until
+ * the epoch leaves the window, at most W + w: never an under-count.
+ * Lock-free.
  */
 static inline void rlc_window_refund(struct rlc_limit *l, rlc_word *ring, uint64_t token,
 				     uint32_t weight)
