@@ -235,26 +235,40 @@ static inline void rlc__give_back(struct rlc *h, struct rlc_limit *l, uint64_t t
 		rlc_bucket_refund(l, rlc_now_ns(), token, weight);
 }
 
+/* Can `weight` ever be taken from limit `id`?  0, -ENOENT or -E2BIG. */
+static inline int rlc__check_take(const struct rlc *h, uint32_t id, uint32_t weight)
+{
+	if (id >= h->limits_count)
+		return -ENOENT;
+	return weight > h->limits[id].effective ? -E2BIG : 0;
+}
+
+/* Check the handle and *g; a failed call leaves no grant rlc_refund takes. */
+static inline int rlc__start(const struct rlc *h, struct rlc_grant *g)
+{
+	if (!g)
+		return -EINVAL;
+	g->count = 0;
+	g->refused_by = -1;
+	return h && h->self ? 0 : -EINVAL;
+}
+
 /* Check a request and copy it into *g sorted by id: the fixed take order. */
 static inline int rlc__prepare(const struct rlc *h, const uint32_t *ids, const uint32_t *weights,
 			       unsigned n, struct rlc_grant *g)
 {
 	unsigned i, j;
+	int err = rlc__start(h, g);
 
-	if (!g)
-		return -EINVAL;
-	/* A failed call leaves no grant that rlc_refund would accept. */
-	g->count = 0;
-	g->refused_by = -1;
-	if (!h || !h->self || !ids || !weights || n == 0 || n > RLC_LINK_MAX)
+	if (err)
+		return err;
+	if (!ids || !weights || n == 0 || n > RLC_LINK_MAX)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		uint32_t id = ids[i], weight = weights[i];
 
-		if (id >= h->limits_count)
-			return -ENOENT;
-		if (weight > h->limits[id].effective)
-			return -E2BIG;
+		if ((err = rlc__check_take(h, id, weight)))
+			return err;
 		for (j = i; j > 0 && g->id[j - 1] >= id; j--) {
 			if (g->id[j - 1] == id)
 				return -EINVAL;
@@ -265,6 +279,38 @@ static inline int rlc__prepare(const struct rlc *h, const uint32_t *ids, const u
 		g->weight[j] = weight;
 	}
 	g->count = n;
+	return 0;
+}
+
+/*
+ * After -ESTALE (another process read the clock after us), 1: take again
+ * with a fresh clock read.  A fresh read fixes that at once, so a head that
+ * stays in the future is corrupt, not busy: then *err becomes -EBADMSG.
+ */
+static inline int rlc__retake(int *err, unsigned *stale)
+{
+	if (*err != -ESTALE)
+		return 0;
+	if (++*stale < RLC__STALE_MAX)
+		return 1;
+	*err = -EBADMSG;
+	return 0;
+}
+
+/* Record the outcome in *g and in this client's counters; returns err. */
+static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, int err, uint32_t by,
+			       uint64_t retry_ns, uint64_t weight)
+{
+	if (err) {
+		g->refused_by = (int32_t)by;
+		g->retry_ns = retry_ns;
+		rlc__count(&h->self->refusals, 1);
+		return err;
+	}
+	g->refused_by = -1;
+	g->retry_ns = 0;
+	rlc__count(&h->self->grants, 1);
+	rlc__count(&h->self->weight, weight);
 	return 0;
 }
 
@@ -298,31 +344,32 @@ static inline int rlc_try_n(struct rlc *h, const uint32_t *ids, const uint32_t *
 		}
 		for (i = taken; err && i > 0; i--)
 			rlc__give_back(h, &h->limits[g->id[i - 1]], g->token[i - 1], g->weight[i - 1]);
-		/* -ESTALE: another process read the clock after us; a fresh read
-		 * fixes that at once, so a head that stays in the future is
-		 * corrupt, not busy. */
-		if (err == -ESTALE && ++stale == RLC__STALE_MAX)
-			err = -EBADMSG;
-	} while (err == -ESTALE);
-	if (err) {
-		g->refused_by = (int32_t)g->id[taken];
-		g->retry_ns = retry_ns;
-		rlc__count(&h->self->refusals, 1);
-		return err;
-	}
+	} while (rlc__retake(&err, &stale));
 	for (i = 0; i < n; i++)
 		total += g->weight[i];
-	g->refused_by = -1;
-	g->retry_ns = 0;
-	rlc__count(&h->self->grants, 1);
-	rlc__count(&h->self->weight, total);
-	return 0;
+	return rlc__decided(h, g, err, err ? g->id[taken] : 0, retry_ns, total);
 }
 
-/* rlc_try_n for a request that counts against one limit. */
+/*
+ * rlc_try_n for a request that counts against one limit, with the same
+ * returns.  Its own body, so a single grant runs no sorting or rollback.
+ */
 static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rlc_grant *g)
 {
-	return rlc_try_n(h, &id, &weight, 1, g);
+	uint64_t retry_ns = 0;
+	unsigned stale = 0;
+	int err = rlc__start(h, g);
+
+	if (err || (err = rlc__check_take(h, id, weight)))
+		return err;
+	g->count = 1;
+	g->id[0] = id;
+	g->weight[0] = weight;
+	do {
+		g->now_ns = rlc_now_ns();
+		err = rlc__take(h, &h->limits[id], g->now_ns, weight, &g->token[0], &retry_ns);
+	} while (rlc__retake(&err, &stale));
+	return rlc__decided(h, g, err, id, retry_ns, weight);
 }
 
 /*

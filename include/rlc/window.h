@@ -93,10 +93,16 @@ static inline uint64_t rlc__window_slot(const struct rlc_limit *l, const rlc_wor
 static inline uint64_t rlc__window_completed(const struct rlc_limit *l, const rlc_word *ring,
 					     uint64_t e)
 {
-	uint64_t k, sum = 0;
+	uint64_t k, v, sum = 0;
+	uint32_t i = (uint32_t)(e % l->slots); /* one division, then walk back */
 
-	for (k = 1; k < l->slots && k <= e; k++)
-		sum += rlc__window_slot(l, ring, e - k);
+	for (k = 1; k < l->slots && k <= e; k++) {
+		i = i ? i - 1 : l->slots - 1;
+		/* Relaxed: the caller acquire-loaded a head at or past e - 1. */
+		v = rlc__load_relaxed(&ring[i]);
+		if (RLC__EPOCH(v) == e - k)
+			sum += RLC__COUNT(v);
+	}
 	return sum < RLC_COUNT_MAX ? sum : RLC_COUNT_MAX;
 }
 
