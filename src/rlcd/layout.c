@@ -65,34 +65,23 @@ int rlc_limit_derive(const struct rlc_limit_config *lc, uint32_t *effective, uin
 	return 0;
 }
 
-/* Index of `scope` among the distinct scopes of limits [0, upto). */
-static uint32_t scope_index(const struct rlc_config *cfg, uint32_t upto, const char *scope,
-			    uint32_t *distinct)
+/* Does limit i's scope first appear at limit i? */
+static int scope_is_new(const struct rlc_config *cfg, uint32_t i)
 {
-	uint32_t i, n = 0;
+	uint32_t j;
 
-	for (i = 0; i < upto; i++) {
-		uint32_t j;
-
-		for (j = 0; j < i; j++)
-			if (strcmp(cfg->limits[j].scope, cfg->limits[i].scope) == 0)
-				break;
-		if (j < i)
-			continue;
-		if (strcmp(cfg->limits[i].scope, scope) == 0)
-			return n;
-		n++;
-	}
-	if (distinct)
-		*distinct = n;
-	return n;
+	for (j = 0; j < i; j++)
+		if (strcmp(cfg->limits[j].scope, cfg->limits[i].scope) == 0)
+			return 0;
+	return 1;
 }
 
 static uint32_t scopes_count(const struct rlc_config *cfg)
 {
-	uint32_t n;
+	uint32_t i, n = 0;
 
-	scope_index(cfg, cfg->limits_count, "", &n);
+	for (i = 0; i < cfg->limits_count; i++)
+		n += (uint32_t)scope_is_new(cfg, i);
 	return n;
 }
 
@@ -142,7 +131,7 @@ int rlc_layout_init(void *base, size_t size, const struct rlc_config *cfg, uint6
 	struct rlc_limit *limits;
 	struct rlc_scope *scopes;
 	struct rlc_name *names;
-	uint32_t i, first = 0, nscopes;
+	uint32_t i, first = 0, nscopes, laid = 0;
 	struct offsets o;
 
 	if (plan(cfg, &o) != 0 || o.size != size) {
@@ -171,11 +160,20 @@ int rlc_layout_init(void *base, size_t size, const struct rlc_config *cfg, uint6
 	for (i = 0; i < cfg->limits_count; i++) {
 		const struct rlc_limit_config *lc = &cfg->limits[i];
 		struct rlc_limit *l = &limits[i];
-		uint32_t s = scope_index(cfg, cfg->limits_count, lc->scope, NULL);
 		int err = rlc_limit_derive(lc, &l->effective, &l->step_ns, why, len);
+		uint32_t s;
 
 		if (err)
 			return err;
+		/* Scopes are numbered in order of first appearance. */
+		for (s = 0; s < laid; s++)
+			if (strcmp(names[cfg->limits_count + s].text, lc->scope) == 0)
+				break;
+		if (s == laid) {
+			scopes[s].name = cfg->limits_count + s;
+			snprintf(names[cfg->limits_count + s].text, RLC_NAME_MAX, "%s", lc->scope);
+			laid++;
+		}
 		l->name = i;
 		l->scope = s;
 		l->algorithm = lc->algorithm;
@@ -187,8 +185,6 @@ int rlc_layout_init(void *base, size_t size, const struct rlc_config *cfg, uint6
 		l->origin_ns = lc->algorithm == RLC_ALGO_WINDOW ? now_ns : 0;
 		first += l->slots;
 		snprintf(names[i].text, sizeof(names[i].text), "%s", lc->name);
-		scopes[s].name = cfg->limits_count + s;
-		snprintf(names[cfg->limits_count + s].text, RLC_NAME_MAX, "%s", lc->scope);
 	}
 	rlc__store_relaxed(&h->heartbeat_period_ns, cfg->heartbeat_ns);
 	return 0;
