@@ -100,6 +100,20 @@ static inline const char *rlc_segment_name(const char *name)
 	return env && *env ? env : RLC_SEGMENT_DEFAULT;
 }
 
+/*
+ * Is `name` a usable segment name: '/' then 1 to 199 more characters, no
+ * other '/'?  Returns 0, or -EINVAL with a reason quoting it in `why`.
+ */
+static inline int rlc_segment_name_check(const char *name, char *why, size_t len)
+{
+	if (name[0] == '/' && name[1] != '\0' && !strchr(name + 1, '/') && strlen(name) <= 200)
+		return 0;
+	snprintf(why, len,
+		 "\"%.64s\" is not a segment name: '/' and 1 to 199 more characters, no other '/'",
+		 name);
+	return -EINVAL;
+}
+
 static inline int rlc__open_fail(struct rlc *h, int err)
 {
 	if (h->base)
@@ -128,12 +142,8 @@ static inline int rlc_open(struct rlc *h, const char *segment, const char *clien
 		return -EINVAL;
 	memset(h, 0, sizeof(*h));
 	name = rlc_segment_name(segment);
-	if (name[0] != '/' || strchr(name + 1, '/') || strlen(name) > 200) {
-		snprintf(h->why, sizeof(h->why),
-			 "bad segment name '%.64s': want '/' and up to 200 characters, no other '/'",
-			 name);
-		return -EINVAL;
-	}
+	if ((err = rlc_segment_name_check(name, h->why, sizeof(h->why))))
+		return err;
 	h->flags = flags;
 	fd = shm_open(name, (flags & RLC_OPEN_READONLY) ? O_RDONLY : O_RDWR, 0);
 	if (fd < 0) {

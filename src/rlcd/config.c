@@ -17,6 +17,7 @@
 
 #include "ini.h"
 #include "layout.h"
+#include "rlc.h"
 #include "duration.h"
 #include "value.h"
 
@@ -270,7 +271,7 @@ static int read_rlcd(const struct parse *p, struct rlc_config *cfg)
 
 	if ((err = lookup(p, s, "segment", &val)))
 		return err;
-	if (val && rlc_config_segment_check(val, why, sizeof(why)))
+	if (val && rlc_segment_name_check(val, why, sizeof(why)))
 		return fail(p, s, "segment", "%s", why);
 	if (val)
 		strcpy(cfg->segment, val);
@@ -489,14 +490,4 @@ void rlc_config_free(struct rlc_config *cfg)
 	free(cfg->limits);
 	cfg->limits = NULL;
 	cfg->limits_count = 0;
-}
-
-int rlc_config_segment_check(const char *name, char *why, size_t len)
-{
-	if (name[0] == '/' && name[1] != '\0' && !strchr(name + 1, '/') && strlen(name) <= 200)
-		return 0;
-	snprintf(why, len, "\"%.64s\" is not a segment name: '/' and 1 to 199 more characters, "
-			   "no other '/'",
-		 name);
-	return -EINVAL;
 }

@@ -67,10 +67,4 @@ int rlc_config_load(struct rlc_config *cfg, const char *path, char *why, size_t 
 /* Free what parsing allocated; safe to call twice. */
 void rlc_config_free(struct rlc_config *cfg);
 
-/*
- * Is `name` a usable segment name ('/' then 1..200 characters, no other
- * '/')?  Returns 0, or -EINVAL with a reason in `why`.
- */
-int rlc_config_segment_check(const char *name, char *why, size_t len);
-
 #endif /* RLCD_CONFIG_H */

@@ -67,7 +67,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->config = optarg;
 			break;
 		case 's':
-			if (rlc_config_segment_check(optarg, why, sizeof(why)) != 0) {
+			if (rlc_segment_name_check(optarg, why, sizeof(why)) != 0) {
 				rlc_log("-s: %s", why);
 				return EXIT_USAGE;
 			}
@@ -175,7 +175,7 @@ int main(int argc, char **argv)
 		return EXIT_CONFIG;
 	}
 	name = segment_name(a.segment, &cfg);
-	if (!a.segment && rlc_config_segment_check(name, why, sizeof(why)) != 0) {
+	if (!a.segment && rlc_segment_name_check(name, why, sizeof(why)) != 0) {
 		rlc_log("$%s: %s", RLC_SEGMENT_ENV, why);
 		status = EXIT_USAGE;
 	} else if (a.check) {

@@ -109,7 +109,7 @@ expect 64 "unknown option '-x'" -x status
 expect 64 "unknown command 'stauts'.*rlctl --help" stauts
 expect 64 "missing argument to '-s'" status -s
 expect 64 "unexpected argument 'more'" status more
-expect 64 "bad segment name 'no-slash'" -s no-slash status
+expect 64 '"no-slash" is not a segment name' -s no-slash status
 expect 0 "" --help
 stdout_has "--help prints the usage" "Usage: rlctl"
 expect 0 "" -V
