@@ -30,7 +30,7 @@
 #define RLC_MAGIC UINT64_C(0x31304745534c4352) /* "RLCSEG01" little-endian */
 #define RLC_READY UINT64_C(0x5944414552434c52) /* "RLCREADY" */
 #define RLC_LAYOUT_MAJOR 1u
-#define RLC_LAYOUT_MINOR 0u
+#define RLC_LAYOUT_MINOR 1u
 #define RLC_CACHELINE 64u
 
 #define RLC_NAME_MAX 64u /* bytes per name record, NUL included */
@@ -48,6 +48,16 @@
 #define RLC_NAMES_MAX 16384u
 #define RLC_SLOTS_PER_LIMIT_MAX 4096u
 #define RLC_SLOTS_MAX (1u << 22)
+
+/*
+ * Time bounds of a limit, checked by rlcd's configuration and again by the
+ * validator: every time sum on them stays far from 64-bit wrap.  The
+ * exchanges' longest documented interval is a day; a week is the cap.
+ */
+#define RLC_INTERVAL_MIN_NS UINT64_C(1000000)                  /* 1 ms */
+#define RLC_INTERVAL_MAX_NS (UINT64_C(7) * 86400 * 1000000000) /* 7 days */
+#define RLC_STEP_MIN_NS UINT64_C(100000)       /* narrowest window slot, 100 us */
+#define RLC_BUCKET_STEP_MIN_NS UINT64_C(1000)  /* a bucket refills 1e6 units/s at most */
 
 enum rlc_algorithm {
 	RLC_ALGO_WINDOW = 1, /* sliding ring of slots: N per rolling W */
@@ -81,7 +91,10 @@ struct rlc_header {
 	rlc_word heartbeat_ns;        /* CLOCK_MONOTONIC of rlcd's last beat */
 	rlc_word heartbeat_period_ns; /* how often rlcd beats */
 	rlc_word generation;          /* +1 each time an rlcd takes over */
-	uint8_t pad1[80];
+	rlc_word shm_dev;             /* st_dev of the file rlcd serves */
+	rlc_word shm_ino;             /* st_ino of it: rlctl compares its own */
+	rlc_word detached_ns;         /* when rlcd saw the name point elsewhere; 0 */
+	uint8_t pad1[56];
 };
 
 struct rlc_limit {

@@ -12,9 +12,6 @@
 
 #include "config.h"
 
-/* Narrowest window slot: keeps the 40-bit epoch good for > 3 years. */
-#define RLC_STEP_MIN_NS UINT64_C(100000)
-
 /*
  * The grantable capacity and the step (window slot width, or bucket ns per
  * unit) of one limit.  Returns 0, or -EINVAL with a reason naming the key
