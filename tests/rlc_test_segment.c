@@ -33,7 +33,8 @@ static const char usage_text[] =
 	"  major      published with the next layout major version\n"
 	"  magic      published with a wrong magic number\n"
 	"  truncated  published, then cut to half its size\n"
-	"  corrupt    published, then limit 0 names a record out of range\n";
+	"  corrupt    published, then limit 0 names a record out of range\n"
+	"  names      hostile names on limit 0, its scope and a client; rlcd exited\n";
 
 struct mapping {
 	int fd;
@@ -102,7 +103,33 @@ static int serve(struct rlc_header *hdr)
 	return 0;
 }
 
-/* Break the published segment as `mode` says; returns 0, or -EINVAL. */
+/*
+ * Names that any client could write into the segment: control bytes, a
+ * quote, a backslash, a byte that is not UTF-8, a C1 control (U+009B, CSI)
+ * and a plain non-ASCII letter.  rlctl must print each without letting one
+ * byte of it reach a terminal raw.
+ */
+#define HOSTILE_LIMIT "ip\033[31m\n\"q\"\\\377\302\233\303\251"
+#define HOSTILE_SCOPE "acct\r\177"
+#define HOSTILE_CLIENT "bot\033]0;pwned\007\t"
+
+/* Rename limit 0 and its scope, register our parent under a hostile name. */
+static int hostile_names(struct mapping *m, struct rlc_limit *limits)
+{
+	struct rlc_scope *scopes = RLC__TABLE(struct rlc_scope, m->base, m->hdr->scopes_off);
+	struct rlc_name *names = RLC__TABLE(struct rlc_name, m->base, m->hdr->names_off);
+	struct rlc_client *clients = RLC__TABLE(struct rlc_client, m->base, m->hdr->clients_off);
+	int idx;
+
+	snprintf(names[limits[0].name].text, RLC_NAME_MAX, "%s", HOSTILE_LIMIT);
+	snprintf(names[scopes[limits[0].scope].name].text, RLC_NAME_MAX, "%s", HOSTILE_SCOPE);
+	idx = rlc_client_claim(clients, m->hdr->clients_count, getppid(), HOSTILE_CLIENT);
+	/* A clean exit: the report is printed, with one reason line. */
+	rlc__store_relaxed(&m->hdr->rlcd_pid, UINT64_C(0));
+	return idx < 0 ? idx : 0;
+}
+
+/* Break the published segment as `mode` says; returns 0, or -errno (-EINVAL: no such mode). */
 static int spoil(struct mapping *m, const char *mode)
 {
 	struct rlc_limit *limits = RLC__TABLE(struct rlc_limit, m->base, m->hdr->limits_off);
@@ -122,6 +149,8 @@ static int spoil(struct mapping *m, const char *mode)
 			return -errno;
 	} else if (strcmp(mode, "corrupt") == 0) {
 		limits[0].name = m->hdr->names_count + 7;
+	} else if (strcmp(mode, "names") == 0) {
+		return hostile_names(m, limits);
 	} else {
 		return -EINVAL;
 	}

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """rlctl on damaged segments: whatever bytes a segment holds, rlctl exits
-0, 1 or 2 (never a signal), says why on stderr when it is not 0, and its
---json output parses.
+0, 1 or 2 (never a signal), says why on stderr when it is not 0, its
+--json output parses, and nothing it prints holds a raw control character
+or a byte that is not UTF-8.
 
 A healthy-looking segment from rlc-test-segment is damaged a few hundred
 times, with a fixed seed so that a failure can be replayed: random bytes,
@@ -46,6 +47,17 @@ def damage(seg, rnd):
     return bytes(b)
 
 
+def terminal_unsafe(data):
+    """Why `data` could drive a terminal (None if it cannot): every byte
+    must be UTF-8 and no character a control (C0, DEL, C1) but newline."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return str(e)
+    bad = [c for c in text if c != "\n" and (c < " " or "\x7f" <= c <= "\x9f")]
+    return "raw control characters %r" % bad if bad else None
+
+
 def main():
     rlctl = os.environ["RLCTL"]
     mkseg = sys.argv[1]
@@ -69,6 +81,10 @@ def main():
                 what = "round %d, rlctl %s" % (i, " ".join(args))
                 if p.returncode not in (0, 1, 2):
                     sys.exit("FAIL %s: exit %d\n%s" % (what, p.returncode, p.stderr.decode("utf-8", "replace")))
+                for stream, data in (("stdout", p.stdout), ("stderr", p.stderr)):
+                    unsafe = terminal_unsafe(data)
+                    if unsafe:
+                        sys.exit("FAIL %s: %s: %s\n%r" % (what, stream, unsafe, data[:2000]))
                 err = p.stderr.decode("utf-8", "replace").splitlines()
                 if p.returncode and (len(err) != 1 or not err[0].startswith("rlctl: ")):
                     sys.exit("FAIL %s: stderr is not one 'rlctl: ' line: %r" % (what, err))

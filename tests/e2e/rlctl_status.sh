@@ -3,7 +3,9 @@
 #
 # rlctl status, end to end: every exit status, with its one-line reason on
 # stderr, on segments that are missing, broken in each way the validator
-# knows, healthy under a live rlcd, stale, and left behind by a stopped one.
+# knows, healthy under a live rlcd, stale, and left behind by a stopped one;
+# segment names from -s and from $RLC_SEGMENT; names with control bytes in
+# them; and reports that cannot be written (a full disk, a closed pipe).
 #
 # Usage: rlctl_status.sh RLC_TEST_SEGMENT   (meson passes the helper)
 # Environment: RLCTL (required); RLCD and RLC_DEMO_BOT when they are built.
@@ -27,8 +29,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# printf, not echo: names with backslashes in them must print as they are.
 fail() {
-	echo "FAIL: $*" >&2
+	printf 'FAIL: %s\n' "$*" >&2
 	failures=$((failures + 1))
 }
 
@@ -54,12 +57,66 @@ check() {
 	fi
 }
 
+# check_line WANT LINE what: the last run exited WANT and its stderr is LINE
+# and a newline, exactly; nothing at all when LINE is empty.
+check_line() {
+	if [ "$rc" != "$1" ]; then
+		fail "$3: exit $rc, want $1; stderr: $(cat "$tmp/err")"
+	elif [ -z "$2" ] && [ -s "$tmp/err" ]; then
+		fail "$3: want no stderr, got: $(cat "$tmp/err")"
+	elif [ -n "$2" ] && ! printf '%s\n' "$2" | cmp -s - "$tmp/err"; then
+		fail "$3: stderr is '$(cat "$tmp/err")', want '$2'"
+	else
+		printf 'ok   %s -> %s%s\n' "$3" "$rc" "${2:+ ($2)}"
+	fi
+}
+
+# closed_pipe DISPOSITION ARGS...: run rlctl ARGS with its stdout on a pipe
+# whose reader has gone, SIGPIPE as the parent leaves it: "default" or
+# "ignored" (inherited, as from a shell's trap '' PIPE).  Death by a
+# signal shows as 128 + its number, as in a shell.
+closed_pipe() {
+	sigpipe=$1
+	shift
+	python3 -c 'import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+with open(sys.argv[2], "wb") as err:
+    p = subprocess.run(sys.argv[3:], stdout=w, stderr=err,
+                       restore_signals=sys.argv[1] == "default")
+sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)' "$sigpipe" "$tmp/err" "$RLCTL" "$@"
+	rc=$?
+}
+
+# terminal_safe WHAT FILE: FILE is UTF-8 without a control character other
+# than newline (C0, DEL or C1), so it cannot move a cursor or recolour a screen.
+terminal_safe() {
+	if python3 -c 'import sys
+t = open(sys.argv[1], "rb").read().decode("utf-8")
+sys.exit(any(c != "\n" and (c < " " or "\x7f" <= c <= "\x9f") for c in t))' "$2" 2>/dev/null; then
+		echo "ok   $1"
+	else
+		fail "$1: raw control bytes or bytes that are not UTF-8:"
+		od -c "$2" >&2
+	fi
+}
+
+# expect_by CHECK WANT TEXT ARGS...: run rlctl ARGS, then CHECK WANT TEXT.
+expect_by() {
+	checker=$1 want=$2 text=$3
+	shift 3
+	run "$@"
+	"$checker" "$want" "$text" "rlctl $*"
+}
+
 # expect WANT PATTERN ARGS...: run rlctl ARGS and check it.
 expect() {
-	want=$1 pattern=$2
-	shift 2
-	run "$@"
-	check "$want" "$pattern" "rlctl $*"
+	expect_by check "$@"
+}
+
+# expect_line WANT LINE ARGS...: run rlctl ARGS and check_line it.
+expect_line() {
+	expect_by check_line "$@"
 }
 
 # poll WANT ARGS...: rerun rlctl ARGS until it exits WANT; at most 5 s.
@@ -110,17 +167,35 @@ expect 64 "unknown command 'stauts'.*rlctl --help" stauts
 expect 64 "missing argument to '-s'" status -s
 expect 64 "unexpected argument 'more'" status more
 expect 64 '"no-slash" is not a segment name' -s no-slash status
+# Whatever bytes a message quotes reach the terminal escaped.
+expect_line 64 "rlctl: unknown command 'st\\x1bus\\nx'; try 'rlctl --help'" "$(printf 'st\033us\nx')"
+
+# An empty name is a mistake, never a quiet fall back to the default.
+expect_line 64 "rlctl: empty argument to '-s'; try 'rlctl --help'" -s '' status
+expect_line 64 "rlctl: empty argument to '--segment'; try 'rlctl --help'" --segment= status
+expect_line 64 "rlctl: empty argument to '--segment'; try 'rlctl --help'" --segment ''
+RLC_SEGMENT='' run status
+check_line 64 "rlctl: \$RLC_SEGMENT is empty: unset it or set it to a segment name; see 'rlctl --help'" \
+	"RLC_SEGMENT='' rlctl status"
+RLC_SEGMENT=no-slash run status
+check_line 64 "rlctl: \$RLC_SEGMENT: \"no-slash\" is not a segment name: '/' and 1 to 199 more characters, no other '/'; see 'rlctl --help'" \
+	"RLC_SEGMENT=no-slash rlctl status"
 expect 0 "" --help
 stdout_has "--help prints the usage" "Usage: rlctl"
 expect 0 "" -V
 stdout_has "-V prints the version" "rlctl "
 
 # --- 2: missing, not ready, other version, corrupt ---------------------------
-expect 2 "$prefix-missing: no such segment" -s "$prefix-missing" status
+expect_line 2 "rlctl: $prefix-missing: no such segment (is rlcd running?)" -s "$prefix-missing" status
+# A name from the environment says so in every message about it.
 RLC_SEGMENT="$prefix-fromenv" run status
-check 2 "$prefix-fromenv: no such segment" "RLC_SEGMENT=$prefix-fromenv rlctl status"
+check_line 2 "rlctl: $prefix-fromenv (from \$RLC_SEGMENT): no such segment (is rlcd running?)" \
+	"RLC_SEGMENT=$prefix-fromenv rlctl status"
 RLC_SEGMENT="$prefix-fromenv" run -s "$prefix-fromopt"
-check 2 "$prefix-fromopt: no such segment" "-s wins over RLC_SEGMENT"
+check_line 2 "rlctl: $prefix-fromopt: no such segment (is rlcd running?)" "-s wins over RLC_SEGMENT"
+RLC_SEGMENT='' run -s "$prefix-fromopt"
+check_line 2 "rlctl: $prefix-fromopt: no such segment (is rlcd running?)" \
+	"-s wins over an empty RLC_SEGMENT"
 
 : >"/dev/shm${prefix}-empty"
 expect 2 "empty: rlcd is still creating it" -s "$prefix-empty" status
@@ -136,7 +211,7 @@ for mode in not-ready major magic truncated corrupt; do
 	"$mkseg" -s "$prefix-$mode" "$mode" || fail "rlc-test-segment $mode failed"
 done
 expect 2 "not ready yet" -s "$prefix-not-ready" status
-expect 2 "layout version 2\.0, this program speaks version 1\.0" -s "$prefix-major" status
+expect 2 "layout version 2\.[0-9]+, this program speaks version 1\.[0-9]+" -s "$prefix-major" status
 expect 2 "corrupt segment: bad magic" -s "$prefix-magic" status
 expect 2 "corrupt segment: header says [0-9]+ bytes, mapping has [0-9]+" -s "$prefix-truncated"
 expect 2 "corrupt segment: limit 0 refers to name" -s "$prefix-corrupt" status
@@ -148,6 +223,53 @@ stdout_has "stale segment still reported" "binance-usdm.ip.weight"
 stdout_has "stale state shown" "rlcd pid $$ (stale)"
 expect 1 "heartbeat is stale" -s "$prefix-stale" status --json
 json_check "stale --json" 'r["health"]["state"] == "stale" and r["health"]["exit"] == 1'
+
+# --- names with control bytes: escaped in messages and in both reports -------
+# The segment name, a limit, its scope and a client carry control bytes, a
+# backslash, a byte that is not UTF-8 and a C1 control (rlc-test-segment
+# names): text shows each as a C escape (\x1b, \n, \\), JSON as its
+# RFC 8259 escape, and neither lets a raw one through.
+hostile=$(printf '%s-\033[1m\nx' "$prefix")
+hostile_text="$prefix-\\x1b[1m\\nx"
+"$mkseg" -s "$hostile" names || fail "rlc-test-segment names failed"
+expect_line 1 "rlctl: $hostile_text: rlcd is not running (it exited cleanly)" -s "$hostile"
+terminal_safe "hostile names: text report" "$tmp/out"
+terminal_safe "hostile names: message" "$tmp/err"
+case "$(head -n 1 "$tmp/out")" in
+"segment $hostile_text  layout "*) echo "ok   hostile names: segment line" ;;
+*) fail "hostile names: segment line is: $(head -n 1 "$tmp/out")" ;;
+esac
+{
+	echo
+	printf '%s\n' 'LIMIT                            SCOPE                 ALGO    USED/EFFECTIVE     USE  CAPACITY  BUFFER    WINDOW  SLOTS'
+	printf '%s\303\251%s\n' 'ip\x1b[31m\n"q"\\\xff\xc2\x9b' '  acct\r\x7f            window          0/2280    0.0%      2400    5.0%        1m     64'
+	printf '%s\n' 'binance-usdm.account.orders-10s  binance-usdm.account  window           0/285    0.0%       300    5.0%       10s     64'
+	printf '%s\n' 'binance-usdm.account.orders-1m   binance-usdm.account  window          0/1140    0.0%      1200    5.0%        1m     64'
+	echo
+	printf '%s\n' '     PID  CLIENT                 STATE      GRANTS     REFUSED        WEIGHT    REFUNDED'
+	printf '%8d  %s\n' $$ 'bot\x1b]0;pwned\x07\t   live           0           0             0           0'
+	printf '%s\n' '1 of 16 client records in use'
+} >"$tmp/want"
+if sed 1d "$tmp/out" | cmp -s - "$tmp/want"; then
+	echo "ok   hostile names: tables, exactly"
+else
+	fail "hostile names: tables differ from the expected ones:"
+	sed 1d "$tmp/out" | diff "$tmp/want" - >&2
+fi
+expect_line 1 "rlctl: $hostile_text: rlcd is not running (it exited cleanly)" -s "$hostile" --json
+terminal_safe "hostile names: JSON report" "$tmp/out"
+json_check "hostile names: JSON strings decode to the names" \
+	'r["segment"]["name"] == sys.argv[2] and r["health"]["reason"] == sys.argv[2] + ": rlcd is not running (it exited cleanly)"
+	 and r["limits"][0]["name"] == "ip\x1b[31m\n\"q\"\\\ufffd\x9b\u00e9"
+	 and r["limits"][0]["scope"] == "acct\r\x7f"
+	 and [c["name"] for c in r["clients"]] == ["bot\x1b]0;pwned\x07\t"]' "$hostile"
+RLC_SEGMENT="$hostile" run
+check_line 1 "rlctl: $hostile_text (from \$RLC_SEGMENT): rlcd is not running (it exited cleanly)" \
+	"RLC_SEGMENT=<hostile> rlctl"
+RLC_SEGMENT="$hostile" run --json
+json_check "a reason from \$RLC_SEGMENT says so in --json too" \
+	'r["health"]["reason"] == sys.argv[2] + " (from $RLC_SEGMENT): rlcd is not running (it exited cleanly)"' \
+	"$hostile"
 
 # --- 1: rlcd killed without a clean exit --------------------------------------
 "$mkseg" -s "$prefix-killed" serve &
@@ -171,7 +293,7 @@ rlcd=$!
 pids="$pids $rlcd"
 poll 0 -s "$live" status
 check 0 "" "rlctl -s $live status (live rlcd)"
-stdout_has "segment line names the segment" "segment $live  layout 1.0"
+stdout_has "segment line names the segment" "segment $live  layout 1."
 stdout_has "segment line shows the running rlcd" "rlcd pid $rlcd (running)"
 for l in $limits; do
 	stdout_has "limit $l listed" "$l"
@@ -185,6 +307,19 @@ json_check "healthy --json" \
 	 and all(l["algorithm"] == "window" and 0 <= l["used"] <= l["effective"] <= l["capacity"]
 	         for l in r["limits"])' "$live" "$limits"
 
+# --- 74: a report that cannot be written ----------------------------------------
+for args in "status" "status --json" "--help" "-V"; do
+	# shellcheck disable=SC2086 # the words are the arguments
+	"$RLCTL" -s "$live" $args >/dev/full 2>"$tmp/err"
+	rc=$?
+	check_line 74 "rlctl: write error: No space left on device" "rlctl $args >/dev/full"
+	for disposition in default ignored; do
+		# shellcheck disable=SC2086
+		closed_pipe $disposition -s "$live" $args
+		check_line 74 "rlctl: write error: Broken pipe" "rlctl $args >closed pipe, SIGPIPE $disposition"
+	done
+done
+
 # A registered client shows up in both reports, name escaped in each.
 if [ -n "${RLC_DEMO_BOT:-}" ]; then
 	odd=$(printf 'e2e-"bot"\\\tx')
@@ -193,10 +328,10 @@ if [ -n "${RLC_DEMO_BOT:-}" ]; then
 	pids="$pids $bot"
 	for _ in $(seq 100); do
 		run -s "$live" status
-		grep -Fq 'e2e-"bot"\?x' "$tmp/out" && break
+		grep -Fq 'e2e-"bot"\\\tx' "$tmp/out" && break
 		sleep 0.05
 	done
-	stdout_has "client listed, control character shown as '?'" 'e2e-"bot"\?x'
+	stdout_has "client listed, backslash and tab escaped" 'e2e-"bot"\\\tx'
 	stdout_has "client listed with its pid" "$bot"
 	run -s "$live" status --json
 	json_check "client in --json, name exact" \

@@ -54,27 +54,27 @@ void health_check(const struct snapshot *s, struct health *out)
 
 	if (s->rlcd_pid == 0) {
 		down(out, HEALTH_NOT_RUNNING, "%s: rlcd is not running (it exited cleanly)",
-		     s->segment);
+		     s->label);
 		return;
 	}
 	/* A negative pid would make kill() probe a whole process group. */
 	if (s->rlcd_pid > PID_LIMIT) {
 		down(out, HEALTH_NOT_RUNNING,
 		     "%s: rlcd is not running (recorded pid %" PRIu64 " is not a process id)",
-		     s->segment, s->rlcd_pid);
+		     s->label, s->rlcd_pid);
 		return;
 	}
 	/* EPERM: it exists but belongs to another user, e.g. a system rlcd. */
 	if (kill((pid_t)s->rlcd_pid, 0) != 0 && errno == ESRCH) {
 		down(out, HEALTH_NOT_RUNNING,
 		     "%s: rlcd is not running (pid %" PRIu64 " is gone; it did not exit cleanly)",
-		     s->segment, s->rlcd_pid);
+		     s->label, s->rlcd_pid);
 		return;
 	}
 	if (out->heartbeat_age_ns > out->stale_after_ns)
 		down(out, HEALTH_STALE,
 		     "%s: rlcd heartbeat is stale: pid %" PRIu64 " last beat %s ago, more than %s",
-		     s->segment, s->rlcd_pid,
+		     s->label, s->rlcd_pid,
 		     rlc_duration_format(age, sizeof(age),
 				     out->heartbeat_age_ns / RLCTL_AGE_UNIT_NS * RLCTL_AGE_UNIT_NS, 2),
 		     rlc_duration_format(limit, sizeof(limit), out->stale_after_ns, 2));

@@ -22,7 +22,8 @@ struct health {
 	int exit_code;            /* RLCTL_EXIT_OK or RLCTL_EXIT_DOWN */
 	uint64_t heartbeat_age_ns; /* 0 when the beat is newer than the snapshot */
 	uint64_t stale_after_ns;  /* the age past which the beat is stale */
-	char reason[384];         /* one line naming the segment; empty when running */
+	char reason[384];         /* one line naming the segment (its label), raw:
+				     escaped where printed; empty when running */
 };
 
 /* Judge the rlcd recorded in `s`.  Sends signal 0 only; never fails. */

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* rlctl: command line of the rlc control tool. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "output.h"
 #include "rlc/segment.h"
 #include "rlctl.h"
 #include "status.h"
@@ -28,13 +30,13 @@ static void usage(FILE *out)
 		"\n"
 		"Exit status: 0 healthy; 1 rlcd not running or its heartbeat stale;\n"
 		"2 segment missing, not ready, of another layout version or corrupt;\n"
-		"64 usage error.\n");
+		"64 usage error or bad segment name; 74 the output could not be written.\n");
 }
 
 /* Report a command-line mistake; returns the usage exit status. */
 static int bad_usage(const char *what, const char *arg)
 {
-	fprintf(stderr, "rlctl: %s '%s'; try 'rlctl --help'\n", what, arg);
+	output_error("%s '%s'; try 'rlctl --help'", what, arg);
 	return RLCTL_EXIT_USAGE;
 }
 
@@ -49,13 +51,21 @@ int main(int argc, char **argv)
 	};
 	const char *segment = NULL, *verb = "status";
 	bool json = false;
-	int opt;
+	int opt, longindex;
 
+	/* A reader that has gone is then a write error (EPIPE), reported and
+	 * exit 74 like a full disk, whatever disposition we inherited. */
+	signal(SIGPIPE, SIG_IGN);
 	opterr = 0; /* our messages carry the hint */
 	/* Options may come before or after the command: getopt permutes. */
-	while ((opt = getopt_long(argc, argv, ":s:jhV", longopts, NULL)) != -1) {
+	while (longindex = -1,
+	       (opt = getopt_long(argc, argv, ":s:jhV", longopts, &longindex)) != -1) {
 		switch (opt) {
 		case 's':
+			/* Not the default's stand-in: an empty name is a mistake. */
+			if (!*optarg)
+				return bad_usage("empty argument to",
+						 longindex < 0 ? "-s" : "--segment");
 			segment = optarg;
 			break;
 		case 'j':
@@ -63,11 +73,11 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return RLCTL_EXIT_OK;
+			return output_close(RLCTL_EXIT_OK);
 		case 'V':
 			printf("rlctl %s (segment layout %u.%u)\n", RLC_VERSION, RLC_LAYOUT_MAJOR,
 			       RLC_LAYOUT_MINOR);
-			return RLCTL_EXIT_OK;
+			return output_close(RLCTL_EXIT_OK);
 		case ':':
 			return bad_usage("missing argument to", argv[optind - 1]);
 		default:

@@ -3,26 +3,14 @@
 #include <string.h>
 
 #include "duration.h"
+#include "output.h"
 #include "rlctl.h"
 #include "report.h"
 
-#define NAME_TEXT_MAX RLC_NAME_MAX
-#define SEGMENT_TEXT_MAX 256 /* rlc_open takes names of up to 200 bytes */
-
-/*
- * Copy `src` for a terminal: control characters (a client may register
- * any name) become '?', so a name can never move the cursor or recolour
- * the screen.
- */
-static const char *printable(char *dst, size_t len, const char *src)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len && src[i]; i++)
-		dst[i] = ((unsigned char)src[i] < 0x20 || src[i] == 0x7f) ? '?' : src[i];
-	dst[i] = '\0';
-	return dst;
-}
+/* Names escaped whole: a client may register any bytes (see output.h). */
+#define NAME_TEXT_MAX OUTPUT_ESCAPED_MAX(RLC_NAME_MAX - 1)
+#define CLIENT_TEXT_MAX OUTPUT_ESCAPED_MAX(RLC_CLIENT_NAME_MAX - 1)
+#define SEGMENT_TEXT_MAX OUTPUT_ESCAPED_MAX(200) /* rlc_open takes 200-byte names */
 
 /* A column width that fits `text` as well. */
 static int widest(int width, const char *text)
@@ -44,7 +32,7 @@ static void segment_line(FILE *out, const struct snapshot *s, const struct healt
 				(s->now_ns - s->rlcd_start_ns) / RLC_NS_PER_SEC * RLC_NS_PER_SEC, 2);
 	fprintf(out, "segment %s  layout %" PRIu32 ".%" PRIu32 "  %" PRIu64 " bytes  "
 		     "rlcd pid %" PRIu64 " (%s)  heartbeat %s%s  generation %" PRIu64 "  up %s\n",
-		printable(name, sizeof(name), s->segment), s->layout_major, s->layout_minor,
+		output_escape(name, sizeof(name), s->segment), s->layout_major, s->layout_minor,
 		s->size, s->rlcd_pid, health_state_name(hl->state), age,
 		s->heartbeat_ns ? " ago" : "", s->generation, up);
 }
@@ -60,8 +48,8 @@ static void limits_table(FILE *out, const struct snapshot *s)
 		return;
 	}
 	for (i = 0; i < s->limits_count; i++) {
-		name_w = widest(name_w, printable(name, sizeof(name), s->limits[i].name));
-		scope_w = widest(scope_w, printable(scope, sizeof(scope), s->limits[i].scope));
+		name_w = widest(name_w, output_escape(name, sizeof(name), s->limits[i].name));
+		scope_w = widest(scope_w, output_escape(scope, sizeof(scope), s->limits[i].scope));
 	}
 	fprintf(out, "%-*s  %-*s  %-6s  %14s  %6s  %8s  %6s  %8s  %5s\n", name_w, "LIMIT", scope_w,
 		"SCOPE", "ALGO", "USED/EFFECTIVE", "USE", "CAPACITY", "BUFFER", "WINDOW", "SLOTS");
@@ -75,8 +63,8 @@ static void limits_table(FILE *out, const struct snapshot *s)
 		else
 			snprintf(slots, sizeof(slots), "-");
 		fprintf(out, "%-*s  %-*s  %-6s  %14s  %5.1f%%  %8" PRIu32 "  %5.1f%%  %8s  %5s\n",
-			name_w, printable(name, sizeof(name), u->name), scope_w,
-			printable(scope, sizeof(scope), u->scope),
+			name_w, output_escape(name, sizeof(name), u->name), scope_w,
+			output_escape(scope, sizeof(scope), u->scope),
 			report_algorithm_name(u->algorithm), used, report_used_pct(u), u->capacity,
 			u->buffer_ppm / 10000.0,
 			rlc_duration_format(window, sizeof(window), u->interval_ns, 0), slots);
@@ -85,7 +73,7 @@ static void limits_table(FILE *out, const struct snapshot *s)
 
 static void clients_table(FILE *out, const struct snapshot *s)
 {
-	char name[RLC_CLIENT_NAME_MAX];
+	char name[CLIENT_TEXT_MAX];
 	int name_w = (int)strlen("CLIENT");
 	uint32_t i;
 
@@ -95,7 +83,7 @@ static void clients_table(FILE *out, const struct snapshot *s)
 		return;
 	}
 	for (i = 0; i < s->clients_count; i++)
-		name_w = widest(name_w, printable(name, sizeof(name), s->clients[i].info.name));
+		name_w = widest(name_w, output_escape(name, sizeof(name), s->clients[i].info.name));
 	fprintf(out, "%8s  %-*s  %5s  %10s  %10s  %12s  %10s\n", "PID", name_w, "CLIENT",
 		"STATE", "GRANTS", "REFUSED", "WEIGHT", "REFUNDED");
 	for (i = 0; i < s->clients_count; i++) {
@@ -103,7 +91,7 @@ static void clients_table(FILE *out, const struct snapshot *s)
 
 		fprintf(out, "%8ld  %-*s  %5s  %10" PRIu64 "  %10" PRIu64 "  %12" PRIu64 "  %10" PRIu64
 			     "\n",
-			(long)c->info.pid, name_w, printable(name, sizeof(name), c->info.name),
+			(long)c->info.pid, name_w, output_escape(name, sizeof(name), c->info.name),
 			c->info.alive ? "live" : "gone", c->info.grants, c->info.refusals, c->info.weight,
 			c->info.refunded);
 	}

@@ -5,13 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int snapshot_take(const struct rlc *h, const char *segment, struct snapshot *s)
+int snapshot_take(const struct rlc *h, const char *segment, const char *label,
+		  struct snapshot *s)
 {
 	const struct rlc_header *hdr = h->hdr;
 	uint32_t i;
 
 	memset(s, 0, sizeof(*s));
 	s->segment = segment;
+	s->label = label;
 	s->now_ns = rlc_now_ns();
 	s->layout_major = hdr->layout_major;
 	s->layout_minor = hdr->layout_minor;

@@ -18,6 +18,7 @@ struct snapshot_client {
 
 struct snapshot {
 	const char *segment; /* name as opened */
+	const char *label;   /* the name as messages give it: with its source */
 	uint64_t now_ns;     /* when the header was read */
 	uint32_t layout_major;
 	uint32_t layout_minor;
@@ -36,11 +37,12 @@ struct snapshot {
 };
 
 /*
- * Read the segment `h` (opened, read-only is enough), called `segment`,
- * into *s.  The limit names stay valid while `h` is open.  Returns 0, or
- * -ENOMEM.
+ * Read the segment `h` (opened, read-only is enough), called `segment`
+ * (`label` in messages), into *s.  The limit names stay valid while `h` is
+ * open.  Returns 0, or -ENOMEM.
  */
-int snapshot_take(const struct rlc *h, const char *segment, struct snapshot *s);
+int snapshot_take(const struct rlc *h, const char *segment, const char *label,
+		  struct snapshot *s);
 
 /* Free what snapshot_take() allocated. */
 void snapshot_free(struct snapshot *s);

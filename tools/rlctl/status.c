@@ -3,40 +3,75 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "health.h"
+#include "output.h"
 #include "report.h"
 #include "rlc.h"
 #include "rlctl.h"
 #include "snapshot.h"
 
-/* Say why the segment cannot be opened; returns the exit status. */
-static int open_failed(const struct rlc *h, int err)
+/* How messages give the name: with " (from $RLC_SEGMENT)" when it came from
+ * there, since then the fix is in the environment, not on the command line. */
+#define FROM_ENV " (from $" RLC_SEGMENT_ENV ")"
+#define LABEL_MAX (200 + sizeof(FROM_ENV)) /* rlc_open takes 200-byte names */
+
+/*
+ * The segment to read: -s's argument, else $RLC_SEGMENT, else the default.
+ * Unlike rlc_segment_name(), an empty $RLC_SEGMENT is an error rather than
+ * the default, because a script that sets it empty meant some segment.
+ * Fills `label`; returns 0, or the usage exit status after saying why.
+ */
+static int segment_choose(const char *option, const char **name, char *label)
 {
-	switch (err) {
-	case -EINVAL:
-		fprintf(stderr, "rlctl: %s; see 'rlctl --help'\n", h->why);
+	char why[256]; /* the rule, and at most 64 bytes of the name */
+	const char *env = option ? NULL : getenv(RLC_SEGMENT_ENV);
+
+	*name = option ? option : env ? env : RLC_SEGMENT_DEFAULT;
+	if (env && !*env) {
+		output_error("$%s is empty: unset it or set it to a segment name; "
+			     "see 'rlctl --help'", RLC_SEGMENT_ENV);
 		return RLCTL_EXIT_USAGE;
-	default:
-		fprintf(stderr, "rlctl: %s\n", h->why);
-		return RLCTL_EXIT_SEGMENT;
 	}
+	/* Checked here, with rlc_open's own rule, to say where a bad one came from. */
+	if (rlc_segment_name_check(*name, why, sizeof(why)) != 0) {
+		output_error("%s%s; see 'rlctl --help'", env ? "$" RLC_SEGMENT_ENV ": " : "", why);
+		return RLCTL_EXIT_USAGE;
+	}
+	snprintf(label, LABEL_MAX, "%s%s", *name, env ? FROM_ENV : "");
+	return 0;
+}
+
+/* Say why the segment cannot be opened; returns the exit status. */
+static int open_failed(const struct rlc *h, const char *name, const char *label)
+{
+	size_t n = strlen(name);
+	const char *why = h->why;
+
+	/* rlc_open's reasons start with the name: put the label in its place. */
+	if (strncmp(why, name, n) == 0 && why[n] == ':' && why[n + 1] == ' ')
+		why += n + 2;
+	output_error("%s: %s", label, why);
+	return RLCTL_EXIT_SEGMENT;
 }
 
 int status_run(const char *segment, bool json)
 {
-	const char *name = rlc_segment_name(segment);
+	char label[LABEL_MAX];
+	const char *name;
 	struct snapshot snap;
 	struct health hl;
 	struct rlc h;
-	int err;
+	int status;
 
-	err = rlc_open(&h, name, NULL, RLC_OPEN_READONLY);
-	if (err)
-		return open_failed(&h, err);
-	if (snapshot_take(&h, name, &snap) != 0) {
-		fprintf(stderr, "rlctl: %s: %s\n", name, strerror(ENOMEM));
+	if ((status = segment_choose(segment, &name, label)) != 0)
+		return status;
+	if (rlc_open(&h, name, NULL, RLC_OPEN_READONLY) != 0)
+		return open_failed(&h, name, label);
+	if (snapshot_take(&h, name, label, &snap) != 0) {
+		output_error("%s: %s", label, strerror(ENOMEM));
 		rlc_close(&h);
 		return RLCTL_EXIT_SEGMENT;
 	}
@@ -45,11 +80,12 @@ int status_run(const char *segment, bool json)
 		report_json(stdout, &snap, &hl);
 	else
 		report_text(stdout, &snap, &hl);
-	/* The report first, so that the reason is the last thing on screen. */
-	fflush(stdout);
+	/* Closed before the reason is written, so that the reason is the last
+	 * thing on screen, and so that a report that was lost is an error. */
+	status = output_close(hl.exit_code);
 	if (hl.exit_code != RLCTL_EXIT_OK)
-		fprintf(stderr, "rlctl: %s\n", hl.reason);
+		output_error("%s", hl.reason);
 	snapshot_free(&snap);
 	rlc_close(&h);
-	return hl.exit_code;
+	return status;
 }
