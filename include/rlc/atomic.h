@@ -19,6 +19,8 @@ typedef std::atomic<uint64_t> rlc_word;
 #define RLC__ORDER(o) (std::memory_order_##o)
 #define RLC__NS std::
 #define RLC_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+static_assert(std::atomic<uint64_t>::is_always_lock_free,
+	      "rlc needs always-lock-free 64-bit atomics: a segment word may not hide a lock");
 #else
 #include <stdatomic.h>
 typedef _Atomic uint64_t rlc_word;
@@ -49,5 +51,15 @@ typedef _Atomic uint64_t rlc_word;
 	RLC__NS atomic_compare_exchange_weak_explicit((w), (expected), (desired), \
 						      RLC__ORDER(relaxed),      \
 						      RLC__ORDER(relaxed))
+
+/*
+ * Compare-and-swap, strong (fails only when *w differs), for callers that do
+ * not loop: a spurious failure would skip a record.  The orders are named at
+ * the call site: rlc__cas_strong(w, &seen, next, release, relaxed).
+ */
+#define rlc__cas_strong(w, expected, desired, success, failure)                   \
+	RLC__NS atomic_compare_exchange_strong_explicit((w), (expected), (desired), \
+							RLC__ORDER(success),        \
+							RLC__ORDER(failure))
 
 #endif /* RLC_ATOMIC_H */
