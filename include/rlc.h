@@ -33,28 +33,34 @@
 #include "rlc/bucket.h"
 #include "rlc/client.h"
 #include "rlc/clock.h"
+#include "rlc/guard.h"
 #include "rlc/segment.h"
 #include "rlc/window.h"
 
 #define RLC_SEGMENT_DEFAULT "/rlc"
 #define RLC_SEGMENT_ENV "RLC_SEGMENT"
-#define RLC_LINK_MAX 8u     /* limits one request may count against */
+/* Whose segments a client trusts besides root's and its own: the owner of
+ * this directory, which only root can create (systemd's RuntimeDirectory). */
+#define RLC_RUNTIME_DIR "/run/rlc"
+#define RLC_LINK_MAX 8u      /* limits one request may count against */
 #define RLC_OPEN_READONLY 1u /* map read-only, do not register a client */
-#define RLC__STALE_MAX 1000u /* fresh clock reads before a head is called corrupt */
+#define RLC__OPEN_MAPPED 0x100u /* rlc_open mapped it: rlc_close unmaps */
 
 struct rlc {
 	unsigned char *base;
-	size_t size;
-	struct rlc_header *hdr;
-	struct rlc_limit *limits;
-	rlc_word *slots;
-	const struct rlc_scope *scopes;
+	size_t size;              /* the mapping's own size, never the header's */
+	struct rlc_header *hdr;   /* only its atomic words are read after open */
+	struct rlc_layout layout; /* the header's immutable part, copied */
+	struct rlc_limit_view *limits; /* private copies, one per limit */
+	char (*scopes)[RLC_NAME_MAX];  /* scope names, copied */
 	struct rlc_client *clients;
-	const struct rlc_name *names;
 	struct rlc_client *self; /* this process's record; NULL if read-only */
 	uint32_t limits_count;
 	unsigned flags;
-	char why[192]; /* one-line reason the last rlc_open failed */
+	int guard;    /* rlc/guard.h slot of the mapping, -1 if unguarded */
+	uint64_t dev; /* st_dev and st_ino of the file rlc_open mapped */
+	uint64_t ino;
+	char why[384]; /* one-line reason the last failed call gave */
 };
 
 /* The outcome of a take: what to refund, or why and how long to wait. */
@@ -62,7 +68,7 @@ struct rlc_grant {
 	uint64_t now_ns;   /* the limiter's timestamp for this decision */
 	uint64_t retry_ns; /* refused: wait this long before it can fit */
 	int32_t refused_by; /* refused: the limit id that said no; else -1 */
-	uint32_t count;     /* limits taken, in id order */
+	uint32_t count;     /* limits taken, in id order; 0 once refunded */
 	uint32_t id[RLC_LINK_MAX];
 	uint32_t weight[RLC_LINK_MAX];
 	uint64_t token[RLC_LINK_MAX];
@@ -77,7 +83,7 @@ struct rlc_usage {
 	uint32_t slots;
 	uint32_t buffer_ppm;
 	uint64_t interval_ns;
-	uint64_t used; /* weight counted now (window) or tokens in use (bucket) */
+	uint64_t used; /* weight a grant would find counted now (window) or tokens in use (bucket) */
 };
 
 struct rlc_client_info {
@@ -114,87 +120,205 @@ static inline int rlc_segment_name_check(const char *name, char *why, size_t len
 	return -EINVAL;
 }
 
-static inline int rlc__open_fail(struct rlc *h, int err)
+/* Free what rlc_attach allocated and forget the mapping. */
+static inline void rlc__detach(struct rlc *h)
 {
-	if (h->base)
+	if (h->base && (h->flags & RLC__OPEN_MAPPED)) {
+		rlc_guard_remove(h->guard);
 		munmap(h->base, h->size);
+	}
+	free(h->limits);
+	free(h->scopes);
+	h->limits = NULL;
+	h->scopes = NULL;
 	h->base = NULL;
+	h->self = NULL;
+	h->guard = -1;
+}
+
+static inline int rlc__attach_fail(struct rlc *h, int err)
+{
+	rlc__detach(h);
 	return err;
 }
 
+/* Copy every limit and scope of the validated header into private memory. */
+static inline int rlc__copy_layout(struct rlc *h)
+{
+	const struct rlc_layout *lay = &h->layout;
+	uint64_t now = rlc_now_ns();
+	uint32_t i, ring_end = 0;
+	int err;
+
+	/* calloc(0) may return NULL: ask for one element at least. */
+	h->limits = (struct rlc_limit_view *)calloc(lay->limits_count ? lay->limits_count : 1,
+						     sizeof(*h->limits));
+	h->scopes = (char(*)[RLC_NAME_MAX])calloc(lay->scopes_count ? lay->scopes_count : 1,
+						  RLC_NAME_MAX);
+	if (!h->limits || !h->scopes)
+		return rlc__fail(h->why, sizeof(h->why), -ENOMEM, "out of memory");
+	for (i = 0; i < lay->scopes_count; i++)
+		if (!rlc_segment_scope_name(h->base, lay, i, h->scopes[i]))
+			return rlc__fail(h->why, sizeof(h->why), -EBADMSG,
+					 "corrupt segment: scope %u refers to a name out of range", i);
+	for (i = 0; i < lay->limits_count; i++) {
+		struct rlc_limit_view *v = &h->limits[i];
+
+		if ((err = rlc_segment_read_limit(h->base, lay, i, &ring_end, v, h->why,
+						  sizeof(h->why))))
+			return err;
+		/* rlcd read the clock before publishing: an origin after our read
+		 * (taken after acquiring `ready`) was not written by rlcd. */
+		if (v->algorithm == RLC_ALGO_WINDOW && v->origin_ns > now)
+			return rlc__fail(h->why, sizeof(h->why), -EBADMSG,
+					 "corrupt segment: limit %u (%s) starts in the future", i,
+					 v->name);
+	}
+	h->limits_count = lay->limits_count;
+	return 0;
+}
+
 /*
- * Map segment `segment` (NULL: rlc_segment_name's default), validate it and,
- * unless RLC_OPEN_READONLY, register this process as client `client_name`.
- * Returns 0; -EINVAL for a bad name; -ENOENT when there is no such segment;
- * -EACCES; -EAGAIN while rlcd has not published it yet; -EPROTO for another
- * layout version; -EBADMSG for a corrupt one; -ENOSPC when the clients
- * table is full.  On failure h->why holds a one-line reason.
+ * Use the segment already mapped at `base` (`size` bytes, read and write
+ * unless RLC_OPEN_READONLY): validate it, copy its immutable layout into
+ * private memory and, unless RLC_OPEN_READONLY, register this process as
+ * client `client_name`.  rlc_open() calls it; it is public for processes
+ * that map the segment themselves.  From here on only the segment's atomic
+ * words are read, each safe whatever it holds.  Returns as rlc_open(); on
+ * failure h->why holds a one-line reason and nothing is left to free.
+ */
+static inline int rlc_attach(struct rlc *h, void *base, size_t size, const char *client_name,
+			     unsigned flags)
+{
+	int err, idx;
+
+	h->base = (unsigned char *)base;
+	h->size = size;
+	h->flags = flags;
+	if (!(flags & RLC__OPEN_MAPPED))
+		h->guard = -1; /* rlc_open guards what it maps */
+	if ((err = rlc_segment_read_header(base, size, &h->layout, h->why, sizeof(h->why))))
+		return rlc__attach_fail(h, err);
+	h->hdr = (struct rlc_header *)base;
+	if ((err = rlc__copy_layout(h)))
+		return rlc__attach_fail(h, err);
+	h->clients = RLC__TABLE(struct rlc_client, base, h->layout.clients_off);
+	if (flags & RLC_OPEN_READONLY)
+		return 0;
+	idx = rlc_client_claim(h->clients, h->layout.clients_count, getpid(), client_name);
+	if (idx == -ENOSPC)
+		snprintf(h->why, sizeof(h->why),
+			 "clients table full (%u running clients); raise clients in rlc.ini",
+			 h->layout.clients_count);
+	else if (idx == -EMFILE)
+		snprintf(h->why, sizeof(h->why),
+			 "this process already holds %u client records (one per open handle): "
+			 "open one handle per thread, and close those you are done with",
+			 RLC_CLIENTS_PER_PROCESS);
+	else if (idx < 0)
+		snprintf(h->why, sizeof(h->why),
+			 "cannot read this process's start time from /proc/self/stat: rlc "
+			 "registers no client that others could not check");
+	if (idx < 0)
+		return rlc__attach_fail(h, idx);
+	h->self = &h->clients[idx];
+	return 0;
+}
+
+/* May this process trust the file `st`?  0, or -EPERM with the reason. */
+static inline int rlc__trusted(const struct stat *st, char *why, size_t len)
+{
+	struct stat run;
+
+	if (!S_ISREG(st->st_mode))
+		return rlc__fail(why, len, -EPERM, "not a regular file (mode %06o): refusing it",
+				 (unsigned)st->st_mode);
+	if (st->st_mode & S_IWOTH)
+		return rlc__fail(why, len, -EPERM,
+				 "writable by every user (mode %04o): refusing it, since anyone could "
+				 "rewrite the budget",
+				 (unsigned)(st->st_mode & 07777));
+	if (st->st_uid == 0 || st->st_uid == geteuid() ||
+	    (stat(RLC_RUNTIME_DIR, &run) == 0 && run.st_uid == st->st_uid))
+		return 0;
+	return rlc__fail(why, len, -EPERM,
+			 "owned by uid %u, which is not root, this process's user or the owner of "
+			 RLC_RUNTIME_DIR ": refusing it",
+			 (unsigned)st->st_uid);
+}
+
+/*
+ * Map segment `segment` (NULL: rlc_segment_name's default), check who owns
+ * it, validate it and, unless RLC_OPEN_READONLY, register this process as
+ * client `client_name`.  Installs the SIGBUS guard of rlc/guard.h for the
+ * mapping.  Returns 0; -EINVAL for a bad name; -ENOENT when there is no
+ * such segment; -EACCES; -EPERM when it is not a regular file, is writable
+ * by every user, or belongs to a user other than root, this process's or
+ * the owner of /run/rlc; -EAGAIN while rlcd has not published it yet;
+ * -EPROTO for another layout version; -EBADMSG for a corrupt or truncated
+ * one; -ENOSPC when the clients table is full; -EMFILE when this process
+ * already holds RLC_CLIENTS_PER_PROCESS records; -ESRCH when /proc cannot
+ * tell this process's start time; -ENOMEM.  On failure h->why
+ * holds a one-line reason.
  */
 static inline int rlc_open(struct rlc *h, const char *segment, const char *client_name,
 			   unsigned flags)
 {
-	char reason[sizeof(h->why) - 64];
+	char reason[256];
 	const char *name;
 	struct stat st;
-	int fd, err, idx;
+	void *base;
+	int fd, err;
 
 	if (!h)
 		return -EINVAL;
 	memset(h, 0, sizeof(*h));
+	h->guard = -1;
 	name = rlc_segment_name(segment);
 	if ((err = rlc_segment_name_check(name, h->why, sizeof(h->why))))
 		return err;
-	h->flags = flags;
-	fd = shm_open(name, (flags & RLC_OPEN_READONLY) ? O_RDONLY : O_RDWR, 0);
+	/* O_NONBLOCK: a FIFO planted under the name must not hang the open. */
+	fd = shm_open(name, ((flags & RLC_OPEN_READONLY) ? O_RDONLY : O_RDWR) | O_NONBLOCK, 0);
 	if (fd < 0) {
 		err = -errno;
 		snprintf(h->why, sizeof(h->why), "%s: %s", name,
 			 err == -ENOENT ? "no such segment (is rlcd running?)" : strerror(-err));
 		return err;
 	}
-	if (fstat(fd, &st) != 0) {
-		err = -errno;
+	if (fstat(fd, &st) != 0 || (err = rlc__trusted(&st, reason, sizeof(reason)))) {
+		err = err ? err : -errno;
 		close(fd);
-		snprintf(h->why, sizeof(h->why), "%s: %s", name, strerror(-err));
+		snprintf(h->why, sizeof(h->why), "%s: %s", name,
+			 err == -EPERM ? reason : strerror(-err));
 		return err;
 	}
-	h->size = (size_t)st.st_size;
-	if (h->size > 0) {
-		void *base = mmap(NULL, h->size,
-				  PROT_READ | ((flags & RLC_OPEN_READONLY) ? 0 : PROT_WRITE),
-				  MAP_SHARED, fd, 0);
+	h->dev = (uint64_t)st.st_dev;
+	h->ino = (uint64_t)st.st_ino;
+	base = NULL;
+	if (st.st_size > 0) {
+		base = mmap(NULL, (size_t)st.st_size,
+			    PROT_READ | ((flags & RLC_OPEN_READONLY) ? 0 : PROT_WRITE), MAP_SHARED,
+			    fd, 0);
 		if (base == MAP_FAILED) {
 			err = -errno;
 			close(fd);
 			snprintf(h->why, sizeof(h->why), "%s: mmap: %s", name, strerror(-err));
 			return err;
 		}
-		h->base = (unsigned char *)base;
 	}
 	close(fd);
-	err = rlc_segment_check(h->base, h->size, reason, sizeof(reason));
-	if (err) {
-		snprintf(h->why, sizeof(h->why), "%s: %s", name, reason);
-		return rlc__open_fail(h, err);
+	/* Guarded before the first read: the file may shrink at any time. */
+	h->guard = base ? rlc_guard_add(base, (size_t)st.st_size) : -1;
+	err = rlc_attach(h, base, (size_t)st.st_size, client_name, flags | RLC__OPEN_MAPPED);
+	if (!err && rlc_guard_tripped(h->guard)) {
+		rlc__detach(h);
+		err = rlc__fail(h->why, sizeof(h->why), -EBADMSG, "segment truncated");
 	}
-	h->hdr = (struct rlc_header *)(void *)h->base;
-	h->limits = RLC__TABLE(struct rlc_limit, h->base, h->hdr->limits_off);
-	h->slots = RLC__TABLE(rlc_word, h->base, h->hdr->slots_off);
-	h->scopes = RLC__TABLE(const struct rlc_scope, h->base, h->hdr->scopes_off);
-	h->clients = RLC__TABLE(struct rlc_client, h->base, h->hdr->clients_off);
-	h->names = RLC__TABLE(const struct rlc_name, h->base, h->hdr->names_off);
-	h->limits_count = h->hdr->limits_count;
-	if (flags & RLC_OPEN_READONLY)
-		return 0;
-	idx = rlc_client_claim(h->clients, h->hdr->clients_count, getpid(), client_name);
-	if (idx < 0) {
-		snprintf(h->why, sizeof(h->why),
-			 "%s: clients table full (%u running clients); raise clients in rlc.ini",
-			 name, h->hdr->clients_count);
-		return rlc__open_fail(h, idx);
+	if (err) { /* rlc_attach unmapped it */
+		snprintf(reason, sizeof(reason), "%.250s", h->why);
+		snprintf(h->why, sizeof(h->why), "%.200s: %.180s", name, reason);
 	}
-	h->self = &h->clients[idx];
-	return 0;
+	return err;
 }
 
 /* Unregister and unmap.  Safe on a handle whose open failed. */
@@ -202,11 +326,9 @@ static inline void rlc_close(struct rlc *h)
 {
 	if (!h || !h->base)
 		return;
-	if (h->self)
+	if (h->self && !rlc_guard_tripped(h->guard))
 		rlc_client_release(h->self);
-	munmap(h->base, h->size);
-	h->base = NULL;
-	h->self = NULL;
+	rlc__detach(h);
 }
 
 /* Id of the limit called `name`, or -ENOENT; -EINVAL on a NULL argument. */
@@ -217,7 +339,7 @@ static inline int rlc_limit_id(const struct rlc *h, const char *name)
 	if (!h || !h->base || !name)
 		return -EINVAL;
 	for (i = 0; i < h->limits_count; i++)
-		if (strcmp(h->names[h->limits[i].name].text, name) == 0)
+		if (strcmp(h->limits[i].name, name) == 0)
 			return (int)i;
 	return -ENOENT;
 }
@@ -228,29 +350,36 @@ static inline void rlc__count(rlc_word *counter, uint64_t by)
 	rlc__store_relaxed(counter, rlc__load_relaxed(counter) + by);
 }
 
-static inline int rlc__take(struct rlc *h, struct rlc_limit *l, uint64_t now, uint32_t weight,
+static inline int rlc__take(const struct rlc_limit_view *v, uint64_t now, uint32_t weight,
 			    uint64_t *token, uint64_t *retry_ns)
 {
-	if (l->algorithm == RLC_ALGO_WINDOW)
-		return rlc_window_take(l, h->slots + l->slots_first, now, weight, token, retry_ns);
-	return rlc_bucket_take(l, now, weight, token, retry_ns);
+	if (v->algorithm == RLC_ALGO_WINDOW)
+		return rlc_window_take(v, now, weight, token, retry_ns);
+	return rlc_bucket_take(v, now, weight, token, retry_ns);
 }
 
-static inline void rlc__give_back(struct rlc *h, struct rlc_limit *l, uint64_t token,
-				  uint32_t weight)
+static inline void rlc__give_back(const struct rlc_limit_view *v, uint64_t token, uint32_t weight)
 {
-	if (l->algorithm == RLC_ALGO_WINDOW)
-		rlc_window_refund(l, h->slots + l->slots_first, token, weight);
+	if (v->algorithm == RLC_ALGO_WINDOW)
+		rlc_window_refund(v, token, weight);
 	else
-		rlc_bucket_refund(l, rlc_now_ns(), token, weight);
+		rlc_bucket_refund(v, token, weight);
 }
 
-/* Can `weight` ever be taken from limit `id`?  0, -ENOENT or -E2BIG. */
+/* Can `weight` ever be taken from limit `id`?  0, -ENOENT, -EINVAL or -E2BIG. */
 static inline int rlc__check_take(const struct rlc *h, uint32_t id, uint32_t weight)
 {
 	if (id >= h->limits_count)
 		return -ENOENT;
+	if (weight == 0)
+		return -EINVAL; /* a request that costs nothing needs no grant */
 	return weight > h->limits[id].effective ? -E2BIG : 0;
+}
+
+/* Has the segment been truncated under this handle (rlc/guard.h)? */
+static inline int rlc__truncated(const struct rlc *h)
+{
+	return rlc_guard_tripped(h->guard);
 }
 
 /* Check the handle and *g; a failed call leaves no grant rlc_refund takes. */
@@ -260,7 +389,9 @@ static inline int rlc__start(const struct rlc *h, struct rlc_grant *g)
 		return -EINVAL;
 	g->count = 0;
 	g->refused_by = -1;
-	return h && h->self ? 0 : -EINVAL;
+	if (!h || !h->self)
+		return -EINVAL;
+	return rlc__truncated(h) ? -EBADMSG : 0;
 }
 
 /* Check a request and copy it into *g sorted by id: the fixed take order. */
@@ -293,15 +424,17 @@ static inline int rlc__prepare(const struct rlc *h, const uint32_t *ids, const u
 }
 
 /*
- * After -ESTALE (another process read the clock after us), 1: take again
- * with a fresh clock read.  A fresh read fixes that at once, so a head that
- * stays in the future is corrupt, not busy: then *err becomes -EBADMSG.
+ * After -ESTALE, 1: take again with a fresh clock read.  `seen_ns` is the
+ * earliest clock read that could have written the word the take saw.  The
+ * read here comes after the load that saw it, so it is at least as late as
+ * any read a writer stored: if it is still earlier, no process wrote that
+ * word, and *err becomes -EBADMSG.
  */
-static inline int rlc__retake(int *err, unsigned *stale)
+static inline int rlc__retake(int *err, uint64_t seen_ns)
 {
 	if (*err != -ESTALE)
 		return 0;
-	if (++*stale < RLC__STALE_MAX)
+	if (rlc_now_ns() >= seen_ns)
 		return 1;
 	*err = -EBADMSG;
 	return 0;
@@ -311,9 +444,16 @@ static inline int rlc__retake(int *err, unsigned *stale)
 static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, int err, uint32_t by,
 			       uint64_t retry_ns, uint64_t weight)
 {
+	if (rlc__truncated(h)) {
+		/* The take ran on the zero pages that replaced the segment. */
+		g->count = 0;
+		strcpy(h->why, "segment truncated");
+		err = -EBADMSG;
+		by = UINT32_MAX; /* no limit refused: refused_by is -1 */
+	}
 	if (err) {
 		g->refused_by = (int32_t)by;
-		g->retry_ns = retry_ns;
+		g->retry_ns = err == -EAGAIN ? retry_ns : 0;
 		rlc__count(&h->self->refusals, 1);
 		return err;
 	}
@@ -328,18 +468,18 @@ static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, int err, uint
  * Take weights[i] from limit ids[i] for every i, all or nothing, now.
  * Lock-free, never blocks.  Returns 0 with *g filled for rlc_refund;
  * -EAGAIN when a limit refused, with g->refused_by and g->retry_ns (the
- * exact wait, assuming no other traffic); -EBADMSG when a limit's state is
- * corrupt (g->refused_by names it); -EOVERFLOW when a window has outlived
- * its epoch counter (see rlc_window_take); -E2BIG when a weight exceeds its
- * limit's effective capacity and can never be granted; -ENOENT for an
- * unknown id; -EINVAL for a bad argument, a duplicate id or a read-only
- * handle.
+ * wait, assuming no other traffic); -EBADMSG when a limit's state is
+ * corrupt (g->refused_by names it) or the segment was truncated;
+ * -EOVERFLOW when a window has outlived its epoch counter (see
+ * rlc_window_take); -E2BIG when a weight exceeds its limit's effective
+ * capacity and can never be granted; -ENOENT for an unknown id; -EINVAL for
+ * a bad argument, a weight of 0, a duplicate id or a read-only handle.
  */
 static inline int rlc_try_n(struct rlc *h, const uint32_t *ids, const uint32_t *weights,
 			    unsigned n, struct rlc_grant *g)
 {
 	uint64_t retry_ns = 0, total = 0;
-	unsigned i, taken, stale = 0;
+	unsigned i, taken;
 	int err = rlc__prepare(h, ids, weights, n, g);
 
 	if (err)
@@ -347,14 +487,14 @@ static inline int rlc_try_n(struct rlc *h, const uint32_t *ids, const uint32_t *
 	do {
 		g->now_ns = rlc_now_ns();
 		for (taken = 0; taken < n; taken++) {
-			err = rlc__take(h, &h->limits[g->id[taken]], g->now_ns, g->weight[taken],
+			err = rlc__take(&h->limits[g->id[taken]], g->now_ns, g->weight[taken],
 					&g->token[taken], &retry_ns);
 			if (err)
 				break;
 		}
 		for (i = taken; err && i > 0; i--)
-			rlc__give_back(h, &h->limits[g->id[i - 1]], g->token[i - 1], g->weight[i - 1]);
-	} while (rlc__retake(&err, &stale));
+			rlc__give_back(&h->limits[g->id[i - 1]], g->token[i - 1], g->weight[i - 1]);
+	} while (rlc__retake(&err, retry_ns));
 	for (i = 0; i < n; i++)
 		total += g->weight[i];
 	return rlc__decided(h, g, err, err ? g->id[taken] : 0, retry_ns, total);
@@ -367,7 +507,6 @@ static inline int rlc_try_n(struct rlc *h, const uint32_t *ids, const uint32_t *
 static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rlc_grant *g)
 {
 	uint64_t retry_ns = 0;
-	unsigned stale = 0;
 	int err = rlc__start(h, g);
 
 	if (err || (err = rlc__check_take(h, id, weight)))
@@ -377,9 +516,15 @@ static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rl
 	g->weight[0] = weight;
 	do {
 		g->now_ns = rlc_now_ns();
-		err = rlc__take(h, &h->limits[id], g->now_ns, weight, &g->token[0], &retry_ns);
-	} while (rlc__retake(&err, &stale));
+		err = rlc__take(&h->limits[id], g->now_ns, weight, &g->token[0], &retry_ns);
+	} while (rlc__retake(&err, retry_ns));
 	return rlc__decided(h, g, err, id, retry_ns, weight);
+}
+
+/* a + b, or UINT64_MAX where it would wrap. */
+static inline uint64_t rlc__add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 /*
@@ -399,7 +544,8 @@ static inline int rlc_acquire(struct rlc *h, const uint32_t *ids, const uint32_t
 		err = rlc_try_n(h, ids, weights, n, g);
 		if (err != -EAGAIN)
 			return err;
-		wake = g->now_ns + g->retry_ns; /* retry_ns counts from the decision */
+		/* retry_ns counts from the decision; saturate, never wrap */
+		wake = rlc__add_sat(g->now_ns, g->retry_ns);
 		if (wake > deadline_ns)
 			return -ETIMEDOUT;
 		until.tv_sec = (time_t)(wake / RLC_NS_PER_SEC);
@@ -410,10 +556,14 @@ static inline int rlc_acquire(struct rlc *h, const uint32_t *ids, const uint32_t
 }
 
 /*
- * Give back a grant whose request was never sent.  Call it at most once per
- * grant.  Lock-free.  Returns 0, or -EINVAL for a bad handle or grant.
+ * Give back a grant whose request was never sent, and empty *g: a second
+ * call with it returns -EINVAL.  Lock-free.  A window refund lands where
+ * the grant is counted; a bucket refund only while the grant is still the
+ * bucket's newest change (else its weight stays counted until it refills).
+ * Returns 0; -EINVAL for a bad handle, a refusal, or an empty or already
+ * refunded grant; -EBADMSG once the segment was truncated.
  */
-static inline int rlc_refund(struct rlc *h, const struct rlc_grant *g)
+static inline int rlc_refund(struct rlc *h, struct rlc_grant *g)
 {
 	uint64_t total = 0;
 	uint32_t i;
@@ -422,46 +572,73 @@ static inline int rlc_refund(struct rlc *h, const struct rlc_grant *g)
 	    g->count > RLC_LINK_MAX)
 		return -EINVAL;
 	for (i = 0; i < g->count; i++)
-		if (g->id[i] >= h->limits_count)
+		if (g->id[i] >= h->limits_count || g->weight[i] == 0 ||
+		    g->weight[i] > h->limits[g->id[i]].effective)
 			return -EINVAL;
+	if (rlc__truncated(h))
+		return -EBADMSG;
 	for (i = 0; i < g->count; i++) {
-		rlc__give_back(h, &h->limits[g->id[i]], g->token[i], g->weight[i]);
+		rlc__give_back(&h->limits[g->id[i]], g->token[i], g->weight[i]);
 		total += g->weight[i];
 	}
+	g->count = 0;
 	rlc__count(&h->self->refunded, total);
 	return 0;
 }
 
-/* Live usage and configuration of limit `id`.  Reads only; 0 or -ENOENT. */
+/*
+ * Weight counted on limit *v now, as a grant would find it.  Retakes the
+ * clock after -ESTALE as rlc_try does; returns 0 or -EBADMSG.
+ */
+static inline int rlc__used(const struct rlc_limit_view *v, uint64_t *used)
+{
+	uint64_t seen = 0;
+	int err;
+
+	do {
+		uint64_t now = rlc_now_ns();
+
+		err = v->algorithm == RLC_ALGO_WINDOW ? rlc_window_used(v, now, used, &seen)
+						      : rlc_bucket_used(v, now, used, &seen);
+	} while (rlc__retake(&err, seen));
+	return err;
+}
+
+/*
+ * Live usage and configuration of limit `id`.  Reads only.  Returns 0;
+ * -ENOENT for an unknown id; -EINVAL for a bad argument; -EBADMSG when the
+ * limit's shared state is corrupt or the segment was truncated (the
+ * configuration fields are filled in all the same, so the caller can name
+ * the limit).
+ */
 static inline int rlc_usage(const struct rlc *h, uint32_t id, struct rlc_usage *u)
 {
-	const struct rlc_limit *l;
-	uint64_t now = rlc_now_ns();
+	const struct rlc_limit_view *v;
+	int err;
 
 	if (!h || !h->base || !u)
 		return -EINVAL;
 	if (id >= h->limits_count)
 		return -ENOENT;
-	l = &h->limits[id];
-	u->name = h->names[l->name].text;
-	u->scope = h->names[h->scopes[l->scope].name].text;
-	u->algorithm = l->algorithm;
-	u->capacity = l->capacity;
-	u->effective = l->effective;
-	u->slots = l->slots;
-	u->buffer_ppm = l->buffer_ppm;
-	u->interval_ns = l->interval_ns;
-	u->used = l->algorithm == RLC_ALGO_WINDOW
-			  ? rlc_window_used(l, h->slots + l->slots_first, now)
-			  : rlc_bucket_used(l, now);
-	return 0;
+	v = &h->limits[id];
+	u->name = v->name;
+	u->scope = h->scopes[v->scope];
+	u->algorithm = v->algorithm;
+	u->capacity = v->capacity;
+	u->effective = v->effective;
+	u->slots = v->slots;
+	u->buffer_ppm = v->buffer_ppm;
+	u->interval_ns = v->interval_ns;
+	u->used = 0;
+	err = rlc__used(v, &u->used);
+	return rlc__truncated(h) ? -EBADMSG : err;
 }
 
 /*
- * Client record `idx` (0 .. hdr->clients_count - 1).  Reads the segment
- * only, and /proc to tell whether the client still runs.  Returns
+ * Client record `idx` (0 .. h->layout.clients_count - 1).  Reads the
+ * segment only, and /proc to tell whether the client still runs.  Returns
  * 0 when a running client holds it, -ENOENT when it is free, -EINVAL for a
- * bad index.
+ * bad index, -EBADMSG once the segment was truncated.
  */
 static inline int rlc_client_info(const struct rlc *h, uint32_t idx,
 				  struct rlc_client_info *out)
@@ -469,13 +646,13 @@ static inline int rlc_client_info(const struct rlc *h, uint32_t idx,
 	const struct rlc_client *c;
 	uint64_t state;
 
-	if (!h || !h->base || !out || idx >= h->hdr->clients_count)
+	if (!h || !h->base || !out || idx >= h->layout.clients_count)
 		return -EINVAL;
 	c = &h->clients[idx];
-	/* Pairs with the release store that made the record LIVE. */
+	/* Pairs with the release CAS that made the record LIVE. */
 	state = rlc__load_acquire(&c->state);
 	if ((state & RLC_CLIENT_PHASE_MASK) != RLC_CLIENT_LIVE)
-		return -ENOENT;
+		return rlc__truncated(h) ? -EBADMSG : -ENOENT;
 	out->pid = rlc_client_pid(state);
 	out->alive = rlc_client_state_alive(state, rlc__load_relaxed(&c->start_ticks));
 	rlc_client_name(c, out->name);
@@ -483,7 +660,7 @@ static inline int rlc_client_info(const struct rlc *h, uint32_t idx,
 	out->refusals = rlc__load_relaxed(&c->refusals);
 	out->weight = rlc__load_relaxed(&c->weight);
 	out->refunded = rlc__load_relaxed(&c->refunded);
-	return 0;
+	return rlc__truncated(h) ? -EBADMSG : 0;
 }
 
 #endif /* RLC_H */

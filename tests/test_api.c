@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cmocka.h>
@@ -256,6 +257,205 @@ static void test_api_clients_table(void **state)
 	rlc_close(&d);
 }
 
+
+/* A second, writable mapping of the test segment: what any bot can write. */
+static unsigned char *map_rw(size_t *size)
+{
+	struct stat st;
+	void *base;
+	int fd = shm_open(name, O_RDWR, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	*size = (size_t)st.st_size;
+	base = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	assert_true(base != MAP_FAILED);
+	return base;
+}
+
+static void test_api_double_refund_is_refused(void **state)
+{
+	struct rlc_usage u;
+	struct rlc_grant g;
+	struct rlc h;
+
+	open_ok(&h, "twice");
+	assert_int_equal(rlc_try(&h, ip, 4, &g), 0);
+	assert_int_equal(rlc_try(&h, ip, 3, NULL), -EINVAL);
+	assert_int_equal(rlc_refund(&h, &g), 0);
+	assert_int_equal(rlc_refund(&h, &g), -EINVAL);
+	assert_int_equal(rlc_usage(&h, ip, &u), 0);
+	assert_int_equal(u.used, 0);
+	rlc_close(&h);
+}
+
+static void test_api_weight_zero_is_refused(void **state)
+{
+	uint32_t ids[2] = {ip, orders}, weights[2] = {1, 0};
+	struct rlc_grant g;
+	struct rlc h;
+	int i;
+
+	open_ok(&h, "zero");
+	for (i = 0; i < 10; i++)
+		assert_int_equal(rlc_try(&h, ip, 1, &g), 0);
+	assert_int_equal(rlc_try(&h, ip, 0, &g), -EINVAL); /* even on a full limit */
+	assert_int_equal(rlc_try_n(&h, ids, weights, 2, &g), -EINVAL);
+	assert_int_equal(rlc_refund(&h, &g), -EINVAL);
+	rlc_close(&h);
+}
+
+/*
+ * After open, a bot rewrites every layout field it can reach: the open
+ * handle keeps working from its private copy and nobody dies by SIGFPE or
+ * SIGSEGV.
+ */
+static void test_api_layout_rewritten_after_open(void **state)
+{
+	struct rlc_client_info info;
+	struct rlc_usage u;
+	struct rlc_grant g;
+	struct rlc h;
+	size_t size;
+	unsigned char *seg;
+	struct rlc_header *hdr;
+	struct rlc_limit *limits;
+	uint32_t i;
+
+	open_ok(&h, "victim");
+	seg = map_rw(&size);
+	hdr = (struct rlc_header *)(void *)seg;
+	limits = RLC__TABLE(struct rlc_limit, seg, hdr->limits_off);
+	for (i = 0; i < 3; i++) {
+		limits[i].step_ns = 0;
+		limits[i].slots = 0;
+		limits[i].slots_first = 0xfffffff0u;
+		limits[i].name = 0xffffffffu;
+		limits[i].scope = 0xffffffffu;
+		limits[i].effective = 0;
+		limits[i].algorithm = 77;
+	}
+	hdr->limits_count = 0xffffffffu;
+	hdr->clients_count = 0xffffffffu;
+	hdr->clients_off = UINT64_MAX - 63;
+	hdr->names_off = UINT64_MAX - 63;
+	hdr->slots_off = UINT64_MAX - 63;
+	assert_int_equal(rlc_limit_id(&h, "ex.ip.weight"), (int)ip);
+	assert_int_equal(rlc_try(&h, ip, 3, &g), 0);
+	assert_int_equal(rlc_try(&h, rate, 1, &g), 0);
+	assert_int_equal(rlc_usage(&h, ip, &u), 0);
+	assert_int_equal(u.used, 3);
+	assert_string_equal(u.name, "ex.ip.weight");
+	assert_string_equal(u.scope, "ex.ip");
+	assert_int_equal(rlc_client_info(&h, (uint32_t)(h.self - h.clients), &info), 0);
+	assert_int_equal(rlc_client_info(&h, 1000, &info), -EINVAL);
+	munmap(seg, size);
+	rlc_close(&h);
+}
+
+/* A limit's shared words set to states no interleaving produces. */
+static void test_api_corrupt_state_is_reported(void **state)
+{
+	struct rlc_usage u;
+	struct rlc_grant g;
+	struct rlc h;
+	size_t size;
+	unsigned char *seg;
+	struct rlc_limit *limits;
+	uint64_t t0;
+
+	open_ok(&h, "corrupt");
+	seg = map_rw(&size);
+	limits = RLC__TABLE(struct rlc_limit, seg,
+			    ((struct rlc_header *)(void *)seg)->limits_off);
+	/* A window head a day ahead of every clock. */
+	rlc__store_relaxed(&limits[ip].state,
+			   RLC__WORD((rlc_now_ns() - h.limits[ip].origin_ns + 86400 * UINT64_C(1000000000)) /
+					     h.limits[ip].step_ns, 1));
+	t0 = rlc_now_ns();
+	assert_int_equal(rlc_try(&h, ip, 1, &g), -EBADMSG);
+	assert_int_equal(g.refused_by, (int)ip);
+	assert_int_equal(rlc_acquire(&h, &ip, &(uint32_t){1}, 1, rlc_now_ns() + 1000 * MS, &g),
+			 -EBADMSG);
+	assert_true(rlc_now_ns() - t0 < 500 * MS);
+	assert_int_equal(rlc_usage(&h, ip, &u), -EBADMSG);
+	assert_string_equal(u.name, "ex.ip.weight");
+	/* A bucket word a day past a full burst. */
+	rlc__store_relaxed(&limits[rate].state, rlc_now_ns() + 86400 * UINT64_C(1000000000));
+	assert_int_equal(rlc_try(&h, rate, 1, &g), -EBADMSG);
+	assert_int_equal(rlc_usage(&h, rate, &u), -EBADMSG);
+	/* Other limits are untouched. */
+	assert_int_equal(rlc_try(&h, orders, 1, &g), 0);
+	munmap(seg, size);
+	rlc_close(&h);
+}
+
+/*
+ * Truncating the segment under open handles: no SIGBUS, every call says
+ * the segment was truncated, and a new open says so too.
+ */
+static void test_api_truncated_segment(void **state)
+{
+	struct rlc_usage u;
+	struct rlc_grant g;
+	struct rlc h, ro, again;
+	int fd;
+
+	open_ok(&h, "truncated");
+	assert_int_equal(rlc_open(&ro, name, NULL, RLC_OPEN_READONLY), 0);
+	assert_int_equal(rlc_try(&h, ip, 1, &g), 0);
+	fd = shm_open(name, O_RDWR, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	close(fd);
+	assert_int_equal(rlc_try(&h, ip, 1, &g), -EBADMSG);
+	assert_int_equal(g.count, 0);
+	assert_int_equal(rlc_usage(&h, ip, &u), -EBADMSG);
+	assert_int_equal(rlc_usage(&ro, orders, &u), -EBADMSG);
+	assert_int_equal(rlc_try(&h, orders, 1, &g), -EBADMSG);
+	/* A later open finds a file shorter than any header says. */
+	fd = shm_open(name, O_RDWR, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 64), 0);
+	close(fd);
+	assert_int_equal(rlc_open(&again, name, "late", 0), -EBADMSG);
+	assert_non_null(strstr(again.why, "smaller than its 256-byte header"));
+	rlc_close(&ro);
+	rlc_close(&h);
+}
+
+/* A segment someone else could have planted is refused, with the reason. */
+static void test_api_untrusted_segment_is_refused(void **state)
+{
+	char path[128];
+	struct rlc h;
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/shm%s", name);
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_int_equal(rlc_open(&h, name, "t", RLC_OPEN_READONLY), -EPERM);
+	assert_non_null(strstr(h.why, "mode 0666"));
+	assert_int_equal(chmod(path, 0640), 0);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 54321, 54321), 0);
+		assert_int_equal(rlc_open(&h, name, "t", 0), -EPERM);
+		assert_non_null(strstr(h.why, "owned by uid 54321"));
+		assert_int_equal(chown(path, 0, 0), 0);
+	}
+	assert_int_equal(rlc_open(&h, name, "t", 0), 0);
+	rlc_close(&h);
+	/* A FIFO under the name: refused at once, no hang. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(rlc_open(&h, name, "t", RLC_OPEN_READONLY), -EPERM);
+	assert_non_null(strstr(h.why, "not a regular file"));
+	assert_int_equal(rlc_open(&h, name, "t", 0), -EPERM);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -272,6 +472,12 @@ int main(void)
 		T(test_api_linked_grant_sorted_and_refunded),
 		T(test_api_acquire),
 		T(test_api_clients_table),
+		T(test_api_double_refund_is_refused),
+		T(test_api_weight_zero_is_refused),
+		T(test_api_layout_rewritten_after_open),
+		T(test_api_corrupt_state_is_reported),
+		T(test_api_truncated_segment),
+		T(test_api_untrusted_segment_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,14 +95,20 @@ static void test_segment_bad_magic(void **state)
 
 static void test_segment_other_major_version(void **state)
 {
+	char versions[96];
+
 	hdr()->layout_major = 7;
-	expect(-EPROTO, "version 7.0, this program speaks version 1.0");
+	snprintf(versions, sizeof(versions), "version 7.%u, this program speaks version %u.%u",
+		 RLC_LAYOUT_MINOR, RLC_LAYOUT_MAJOR, RLC_LAYOUT_MINOR);
+	expect(-EPROTO, versions);
 }
 
 static void test_segment_size_mismatch(void **state)
 {
 	assert_int_equal(rlc_segment_check(seg, seg_size - 64, why, sizeof(why)), -EBADMSG);
-	assert_non_null(strstr(why, "mapping has"));
+	assert_non_null(strstr(why, "truncated"));
+	assert_int_equal(rlc_segment_check(seg, seg_size + 64, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "the file has"));
 }
 
 static void test_segment_table_out_of_range(void **state)
@@ -147,6 +153,42 @@ static void test_segment_limit_name_out_of_range(void **state)
 {
 	limit(1)->name = 99;
 	expect(-EBADMSG, "limit 1");
+}
+
+/* Tables laid on top of one another: a grant would rewrite another record. */
+static void test_segment_tables_overlap(void **state)
+{
+	uint64_t scopes_off = hdr()->scopes_off;
+
+	hdr()->scopes_off = hdr()->limits_off;
+	expect(-EBADMSG, "limits and scopes tables overlap");
+	hdr()->scopes_off = scopes_off;
+	hdr()->names_off = hdr()->clients_off;
+	expect(-EBADMSG, "clients and names tables overlap");
+}
+
+/* Two limits' rings sharing slots. */
+static void test_segment_rings_overlap(void **state)
+{
+	limit(1)->slots_first = limit(0)->slots_first + 1;
+	expect(-EBADMSG, "overlapping");
+}
+
+/* Intervals the exchanges never use would overflow time sums. */
+static void test_segment_interval_out_of_range(void **state)
+{
+	limit(0)->interval_ns = UINT64_C(1) << 63;
+	limit(0)->step_ns = limit(0)->interval_ns;
+	limit(0)->slots = 2;
+	expect(-EBADMSG, "outside 1 ms..7 d");
+	teardown(state);
+	setup(state);
+	limit(2)->interval_ns = 1;
+	expect(-EBADMSG, "outside 1 ms..7 d");
+	teardown(state);
+	setup(state);
+	limit(2)->step_ns = 1;
+	expect(-EBADMSG, "bucket step");
 }
 
 static void test_segment_scope_name_out_of_range(void **state)
@@ -240,6 +282,9 @@ int main(void)
 		T(test_segment_huge_offset),
 		T(test_segment_unterminated_name),
 		T(test_segment_limit_name_out_of_range),
+		T(test_segment_tables_overlap),
+		T(test_segment_rings_overlap),
+		T(test_segment_interval_out_of_range),
 		T(test_segment_scope_name_out_of_range),
 		T(test_segment_capacity_out_of_range),
 		T(test_segment_ring_out_of_range),

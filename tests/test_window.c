@@ -13,8 +13,9 @@
 
 /* A window of `cap` per `interval_ms` over `slots` slots, in process memory. */
 struct fixture {
-	struct rlc_limit limit;
+	rlc_word state, sum;
 	rlc_word ring[RLC_SLOTS_PER_LIMIT_MAX];
+	struct rlc_limit_view limit; /* as rlc_open copies it */
 };
 
 static struct fixture fx;
@@ -22,6 +23,10 @@ static struct fixture fx;
 static void setup_window(uint32_t cap, uint64_t interval_ms, uint32_t slots)
 {
 	memset(&fx, 0, sizeof(fx));
+	fx.limit.state = &fx.state;
+	fx.limit.sum = &fx.sum;
+	fx.limit.ring = fx.ring;
+	fx.limit.epoch_max = RLC_EPOCH_MAX;
 	fx.limit.algorithm = RLC_ALGO_WINDOW;
 	fx.limit.capacity = cap;
 	fx.limit.effective = cap;
@@ -40,7 +45,7 @@ static uint64_t epoch_at(uint64_t e)
 static int take(uint64_t now, uint32_t weight, uint64_t *retry)
 {
 	uint64_t token, r = 0;
-	int err = rlc_window_take(&fx.limit, fx.ring, now, weight, &token, &r);
+	int err = rlc_window_take(&fx.limit, now, weight, &token, &r);
 
 	if (retry)
 		*retry = r;
@@ -49,7 +54,10 @@ static int take(uint64_t now, uint32_t weight, uint64_t *retry)
 
 static uint64_t used(uint64_t now)
 {
-	return rlc_window_used(&fx.limit, fx.ring, now);
+	uint64_t u = 0, seen = 0;
+
+	assert_int_equal(rlc_window_used(&fx.limit, now, &u, &seen), 0);
+	return u;
 }
 
 static void test_window_capacity_edge(void **state)
@@ -73,7 +81,6 @@ static void test_window_weighted(void **state)
 	assert_int_equal(take(epoch_at(2), 4, NULL), -EAGAIN);
 	assert_int_equal(take(epoch_at(2), 3, NULL), 0);
 	assert_int_equal(used(epoch_at(2)), 10);
-	assert_int_equal(take(epoch_at(2), 0, NULL), 0); /* a zero weight always fits */
 }
 
 /* A grant made at the last ns of its epoch expires exactly W later. */
@@ -136,26 +143,72 @@ static void test_window_refund_in_open_epoch(void **state)
 	uint64_t token, retry;
 
 	setup_window(10, 1000, 11);
-	assert_int_equal(rlc_window_take(&fx.limit, fx.ring, epoch_at(1), 6, &token, &retry), 0);
+	assert_int_equal(rlc_window_take(&fx.limit, epoch_at(1), 6, &token, &retry), 0);
 	assert_int_equal(token, 1);
-	rlc_window_refund(&fx.limit, fx.ring, token, 6);
+	rlc_window_refund(&fx.limit, token, 6);
 	assert_int_equal(used(epoch_at(1)), 0);
 	assert_int_equal(take(epoch_at(1), 10, NULL), 0);
 }
 
-/* Once its epoch is sealed, a refund shows at the next epoch boundary. */
+/* Once its epoch is sealed, a refund lands in the slot and drops the cache. */
 static void test_window_refund_in_sealed_epoch(void **state)
 {
 	uint64_t token, retry;
 
 	setup_window(10, 1000, 11);
-	assert_int_equal(rlc_window_take(&fx.limit, fx.ring, epoch_at(1), 6, &token, &retry), 0);
-	assert_int_equal(take(epoch_at(2), 4, NULL), 0); /* seals epoch 1 */
-	rlc_window_refund(&fx.limit, fx.ring, token, 6);
+	assert_int_equal(rlc_window_take(&fx.limit, epoch_at(1), 6, &token, &retry), 0);
+	assert_int_equal(take(epoch_at(2), 4, NULL), 0); /* seals epoch 1, caches 6 */
+	rlc_window_refund(&fx.limit, token, 6);
 	assert_int_equal(used(epoch_at(2)), 4);
-	/* The cached sum of epoch 2 still holds the 6: an over-count, never under. */
-	assert_int_equal(take(epoch_at(2), 6, NULL), -EAGAIN);
-	assert_int_equal(take(epoch_at(3), 6, NULL), 0);
+	assert_int_equal(take(epoch_at(2), 6, NULL), 0);
+	assert_int_equal(take(epoch_at(2), 1, NULL), -EAGAIN);
+}
+
+/*
+ * A refused take after the head's epoch ended sealed that epoch: the head
+ * must move too, so that a refund of the sealed grant lowers the slot where
+ * its count now lives, and usage says what a grant finds.
+ */
+static void test_window_refund_after_refused_roll(void **state)
+{
+	uint64_t token, retry;
+
+	setup_window(100, 1000, 11);
+	assert_int_equal(rlc_window_take(&fx.limit, epoch_at(0), 100, &token, &retry), 0);
+	assert_int_equal(take(epoch_at(3), 1, &retry), -EAGAIN);
+	assert_int_equal(epoch_at(3) + retry, epoch_at(11));
+	rlc_window_refund(&fx.limit, token, 100);
+	assert_int_equal(used(epoch_at(3)), 0);
+	assert_int_equal(take(epoch_at(3), 100, &retry), 0);
+}
+
+/* A slot holding a later epoch than an unchanged head is corrupt, not busy. */
+static void test_window_corrupt_slot_is_reported(void **state)
+{
+	setup_window(10, 1000, 11);
+	assert_int_equal(take(epoch_at(2), 3, NULL), 0);
+	rlc__store_relaxed(&fx.ring[2], RLC__WORD(2 + 11 * 5, 1));
+	assert_int_equal(take(epoch_at(3), 1, NULL), -EBADMSG);
+	/* The head is unchanged: nothing was granted or lost. */
+	assert_int_equal(RLC__EPOCH(rlc__load_relaxed(&fx.state)), 2);
+}
+
+/* A head so far ahead that its start would not fit 64 bits is corrupt. */
+static void test_window_head_beyond_time_is_corrupt(void **state)
+{
+	uint64_t u, seen;
+
+	setup_window(10, 1000, 11);
+	fx.limit.epoch_max = (UINT64_MAX - ORIGIN) / fx.limit.step_ns;
+	rlc__store_relaxed(&fx.state, RLC__WORD(RLC_EPOCH_MAX, 0));
+	assert_true(RLC_EPOCH_MAX > fx.limit.epoch_max);
+	assert_int_equal(take(epoch_at(3), 1, NULL), -EBADMSG);
+	assert_int_equal(rlc_window_used(&fx.limit, epoch_at(3), &u, &seen), -EBADMSG);
+	/* A head in the future but within time is only stale for this read. */
+	rlc__store_relaxed(&fx.state, RLC__WORD(1000, 0));
+	assert_int_equal(take(epoch_at(3), 1, NULL), -ESTALE);
+	assert_int_equal(rlc_window_used(&fx.limit, epoch_at(3), &u, &seen), -ESTALE);
+	assert_int_equal(seen, epoch_at(1000));
 }
 
 static void test_window_refund_after_expiry_is_noop(void **state)
@@ -163,9 +216,9 @@ static void test_window_refund_after_expiry_is_noop(void **state)
 	uint64_t token, retry;
 
 	setup_window(10, 1000, 11);
-	assert_int_equal(rlc_window_take(&fx.limit, fx.ring, epoch_at(0), 6, &token, &retry), 0);
+	assert_int_equal(rlc_window_take(&fx.limit, epoch_at(0), 6, &token, &retry), 0);
 	assert_int_equal(take(epoch_at(20), 10, NULL), 0);
-	rlc_window_refund(&fx.limit, fx.ring, token, 6);
+	rlc_window_refund(&fx.limit, token, 6);
 	assert_int_equal(used(epoch_at(20)), 10);
 }
 
@@ -231,6 +284,9 @@ int main(void)
 		cmocka_unit_test(test_window_retry_when_current_epoch_is_full),
 		cmocka_unit_test(test_window_refund_in_open_epoch),
 		cmocka_unit_test(test_window_refund_in_sealed_epoch),
+		cmocka_unit_test(test_window_refund_after_refused_roll),
+		cmocka_unit_test(test_window_corrupt_slot_is_reported),
+		cmocka_unit_test(test_window_head_beyond_time_is_corrupt),
 		cmocka_unit_test(test_window_refund_after_expiry_is_noop),
 		cmocka_unit_test(test_window_stale_clock),
 		cmocka_unit_test(test_window_abandoned_seal_is_harmless),

@@ -6,12 +6,12 @@
  * limit's origin.  A grant made in epoch e counts while the epoch is one of
  * the last S: until the end of epoch e + S - 1, i.e. for more than
  * (S - 1) w >= W and at most S w, which is W + w plus under S ns of
- * rounding.
+ * rounding.  So a grant counts for at least W and at most W plus one slot.
  *
- * State (all in the limit record and its ring of S words, each word packing
+ * State (the limit's two hot words and its ring of S words, each packing
  * (epoch:40, count:24)):
  *
- *   head     (e_h, c_h): the newest epoch that took a grant, and its count.
+ *   head     (e_h, c_h): the newest epoch any take reached, and its count.
  *            Every grant is a CAS on this word; it is the linearization
  *            point of every take.
  *   ring[i]  (e, c): the sealed count of some epoch e with e % S == i.
@@ -21,9 +21,11 @@
  *   1. e == e_h: s = sum(e) (cached, else computed from the ring and cached);
  *      refuse if c_h + s + x > C, else CAS head (e, c_h) -> (e, c_h + x).
  *   2. e >  e_h: the head's epoch is over.  Seal it: merge (e_h, c_h) into
- *      ring[e_h % S] (raise its count, never lower it; skip if the slot
- *      already holds a later epoch).  Sum the ring over (e - S, e); refuse if
- *      s + x > C, else CAS head (e_h, c_h) -> (e, x) and cache (e, s).
+ *      ring[e_h % S] (raise its count, never lower it).  Sum the ring over
+ *      (e - S, e), then CAS head (e_h, c_h) -> (e, x) if s + x <= C, else
+ *      (e, 0): a refusal moves the head as well, so that the sealed epoch's
+ *      count lives in its slot alone and a refund of it lands there.  After
+ *      the CAS, cache (e, s).
  *   3. e <  e_h: another process read the clock after us and already moved
  *      the head: return -ESTALE, and the caller reads the clock again.  This
  *      is what keeps a late adder from slipping a grant under a window that
@@ -46,7 +48,8 @@
  * (e_h, c_h), so nothing was granted in e_h after the seal.  (A slow process
  * may install a cache for an epoch the head has already left; no grant reads
  * it, since a take in that epoch is stale.)  g was granted only if the total
- * with its own weight was <= C.
+ * with its own weight was <= C.  A refused roll is a roll of weight 0: the
+ * argument covers it unchanged.
  *
  * Why a process killed at any instruction can only over-count.  The only
  * stores are: the head CAS (a grant or refund exists exactly when it lands),
@@ -57,10 +60,22 @@
  * can lose a granted count; all of them expire with their epoch, so any
  * over-count heals within W + w.  No step waits for another process.
  *
+ * Corruption.  Any process in the group can write these words.  Two states
+ * no interleaving produces are reported as -EBADMSG, so that no loop spins
+ * on them: a head whose epoch start is later than a clock read taken after
+ * loading it (the caller's fresh read after -ESTALE decides that), and a
+ * slot holding a later epoch than an unchanged head (only a roll past that
+ * epoch can seal it, and rolls move the head forward).  A head epoch so far
+ * out that its start would not fit 64 bits is corrupt at once.  Every other
+ * value is merely a count: it may refuse or over-grant, never crash or hang.
+ *
  * Memory order.  The head carries the ordering: a seal is sequenced before
  * the acq_rel CAS that moves the head past its epoch, and every reader of
- * the ring first acquire-loads the head.  The ring and the cache are
- * therefore accessed relaxed.
+ * the ring first acquire-loads the head.  The ring is therefore read and
+ * written relaxed.  The cache needs no ordering of its own: it is a value
+ * computed from slots whose seals the head already published to whoever
+ * installs it, and a reader uses it only for an epoch whose head it has
+ * acquire-loaded.
  */
 #ifndef RLC_WINDOW_H
 #define RLC_WINDOW_H
@@ -74,213 +89,287 @@
 #define RLC__COUNT(word) ((word) & RLC_COUNT_MAX)
 #define RLC__WORD(epoch, count) (((uint64_t)(epoch) << RLC_COUNT_BITS) | (uint64_t)(count))
 
-static inline uint64_t rlc__window_epoch(const struct rlc_limit *l, uint64_t now)
+/* The epoch of `now`; the caller has checked now >= v->origin_ns. */
+static inline uint64_t rlc__window_epoch(const struct rlc_limit_view *v, uint64_t now)
 {
-	return (now - l->origin_ns) / l->step_ns;
+	return (now - v->origin_ns) / v->step_ns;
 }
 
 /* Sealed count of epoch `want` in the ring, or 0 if the slot holds another. */
-static inline uint64_t rlc__window_slot(const struct rlc_limit *l, const rlc_word *ring,
-					uint64_t want)
+static inline uint64_t rlc__window_slot(const struct rlc_limit_view *v, uint64_t want)
 {
-	/* Relaxed: the caller acquire-loaded a head at or past `want`. */
-	uint64_t v = rlc__load_relaxed(&ring[want % l->slots]);
+	/* Relaxed: the caller acquire-loaded the head that published the seal
+	 * of every epoch before its own. */
+	uint64_t w = rlc__load_relaxed(&v->ring[want % v->slots]);
 
-	return RLC__EPOCH(v) == want ? RLC__COUNT(v) : 0;
+	return RLC__EPOCH(w) == want ? RLC__COUNT(w) : 0;
 }
 
 /* The ring's total over the completed epochs (e - S, e), saturated. */
-static inline uint64_t rlc__window_completed(const struct rlc_limit *l, const rlc_word *ring,
-					     uint64_t e)
+static inline uint64_t rlc__window_completed(const struct rlc_limit_view *v, uint64_t e)
 {
-	uint64_t k, v, sum = 0;
-	uint32_t i = (uint32_t)(e % l->slots); /* one division, then walk back */
+	uint64_t k, w, sum = 0;
+	uint32_t i = (uint32_t)(e % v->slots); /* one division, then walk back */
 
-	for (k = 1; k < l->slots && k <= e; k++) {
-		i = i ? i - 1 : l->slots - 1;
-		/* Relaxed: the caller acquire-loaded a head at or past e - 1. */
-		v = rlc__load_relaxed(&ring[i]);
-		if (RLC__EPOCH(v) == e - k)
-			sum += RLC__COUNT(v);
+	for (k = 1; k < v->slots && k <= e; k++) {
+		i = i ? i - 1 : v->slots - 1;
+		/* Relaxed: as in rlc__window_slot. */
+		w = rlc__load_relaxed(&v->ring[i]);
+		if (RLC__EPOCH(w) == e - k)
+			sum += RLC__COUNT(w);
 	}
 	return sum < RLC_COUNT_MAX ? sum : RLC_COUNT_MAX;
 }
 
-/* sum(e), from the cache when it is for e; caches what it computes. */
-static inline uint64_t rlc__window_sum(struct rlc_limit *l, const rlc_word *ring, uint64_t e)
+/* Install (e, sum) as the cache unless it already holds e or later. */
+static inline void rlc__window_cache(const struct rlc_limit_view *v, uint64_t e, uint64_t sum)
 {
-	uint64_t cached = rlc__load_relaxed(&l->sum);
-	uint64_t sum;
+	uint64_t cached = rlc__load_relaxed(v->sum);
+
+	/* Relaxed: see "Memory order" above.  Ends once the cache holds e or a
+	 * later epoch: each failure means another process moved it forward. */
+	while (RLC__EPOCH(cached) < e && !rlc__cas_relaxed(v->sum, &cached, RLC__WORD(e, sum)))
+		;
+}
+
+/* sum(e), from the cache when it is for e; caches what it computes. */
+static inline uint64_t rlc__window_sum(const struct rlc_limit_view *v, uint64_t e)
+{
+	uint64_t cached = rlc__load_relaxed(v->sum), sum;
 
 	if (RLC__EPOCH(cached) == e)
 		return RLC__COUNT(cached);
-	sum = rlc__window_completed(l, ring, e);
-	while (RLC__EPOCH(cached) < e && !rlc__cas_relaxed(&l->sum, &cached, RLC__WORD(e, sum)))
-		;
+	sum = rlc__window_completed(v, e);
+	rlc__window_cache(v, e, sum);
 	return sum;
 }
 
 /*
- * Merge (he, hc) into its ring slot.  Returns 0 when the slot already holds
- * a later epoch (the head has moved on), 1 otherwise.
+ * Merge (he, hc) into its ring slot.  Returns 0 when sealed (or already
+ * sealed at least as high), 1 when the slot holds a later epoch: the head
+ * has moved on since it was loaded, or the slot is corrupt.
  */
-static inline int rlc__window_seal(const struct rlc_limit *l, rlc_word *ring, uint64_t he,
-				   uint64_t hc)
+static inline int rlc__window_seal(const struct rlc_limit_view *v, uint64_t he, uint64_t hc)
 {
-	rlc_word *slot = &ring[he % l->slots];
-	uint64_t v = rlc__load_relaxed(slot);
+	rlc_word *slot = &v->ring[he % v->slots];
+	/* Relaxed: the seal is published by the head CAS that follows it. */
+	uint64_t w = rlc__load_relaxed(slot);
 
 	for (;;) {
-		if (RLC__EPOCH(v) > he)
+		if (RLC__EPOCH(w) > he)
+			return 1;
+		if (RLC__EPOCH(w) == he && RLC__COUNT(w) >= hc)
+			return 0; /* already sealed: a seal that writes nothing */
+		if (rlc__cas_relaxed(slot, &w, RLC__WORD(he, hc)))
 			return 0;
-		if (RLC__EPOCH(v) == he && RLC__COUNT(v) >= hc)
-			return 1;
-		/* Relaxed: published by the head CAS that follows it. */
-		if (rlc__cas_relaxed(slot, &v, RLC__WORD(he, hc)))
-			return 1;
 	}
 }
 
 /*
- * A refusal at epoch e with `current` counted in e itself: the time from
- * `now` until the first epoch boundary after which `weight` fits, counting
- * only what is in the ring (the cache is rebuilt at that boundary).
+ * A refusal at epoch e, with `current` counted in e itself and `completed`
+ * in the epochs before it: the time from `now` until the first epoch
+ * boundary after which `weight` fits.  Walks from the oldest epoch, so it
+ * costs one step per epoch waited (one at saturation), and none when only
+ * the end of epoch e helps.  Exact when `completed` is the ring's sum, as
+ * the cache is except while a refund races with its computation (see
+ * rlc__window_uncache); then the wait it gives is longer, never shorter.
  */
-static inline uint64_t rlc__window_retry(const struct rlc_limit *l, const rlc_word *ring,
-					 uint64_t e, uint64_t current, uint32_t weight,
+static inline uint64_t rlc__window_retry(const struct rlc_limit_view *v, uint64_t e,
+					 uint64_t current, uint64_t completed, uint32_t weight,
 					 uint64_t now)
 {
-	const uint64_t S = l->slots;
-	uint64_t j, need = current + weight + rlc__window_completed(l, ring, e);
+	const uint64_t S = v->slots;
+	const uint64_t into = now - (v->origin_ns + e * v->step_ns);
+	uint64_t j, need = current + completed + weight, w;
+	uint32_t i = (uint32_t)((e + 1) % S); /* the slot of epoch e + 1 - S */
 
 	/* At epoch e + j the epochs up to e + j - S have left the window;
-	 * at e + S everything counted now, `current` included, has. */
-	for (j = 1; j < S; j++) {
-		if (S - j <= e)
-			need -= rlc__window_slot(l, ring, e - (S - j));
-		if (need <= l->effective)
+	 * at e + S everything counted now, `current` included, has.  Before
+	 * that `current` stays: if it alone leaves no room, wait for e + S. */
+	if (current + weight > v->effective)
+		return S * v->step_ns - into;
+	for (j = 1; j < S; j++, i = i + 1 == S ? 0 : i + 1) {
+		if (e + j >= S) {
+			/* Relaxed: as in rlc__window_slot. */
+			w = rlc__load_relaxed(&v->ring[i]);
+			if (RLC__EPOCH(w) == e + j - S)
+				need -= RLC__COUNT(w) < need ? RLC__COUNT(w) : need;
+		}
+		if (need <= v->effective)
 			break;
 	}
-	return l->origin_ns + (e + j) * l->step_ns - now;
+	return j * v->step_ns - into;
 }
 
 /*
- * Take `weight` from a window limit at time `now`.  Lock-free.
- * Returns 0 and the grant's epoch in *token; -EAGAIN when it does not fit,
- * with the exact wait in *retry_ns; -ESTALE when `now` is older than the
- * limit's newest grant (read the clock again and retry); -EOVERFLOW once the
- * segment is older than 2^40 slot widths (3.5 years at the narrowest slot:
- * restart rlcd on a new segment).  The caller has checked
- * weight <= l->effective.
+ * Take `weight` from window limit *v at time `now`.  Lock-free.  Returns 0
+ * and the grant's epoch in *token; -EAGAIN when it does not fit, with the
+ * wait in *retry_ns; -ESTALE when the head's epoch starts after `now`, with
+ * that start in *retry_ns: read the clock again, and if the fresh read is
+ * still earlier the head is corrupt (no process wrote an epoch it had not
+ * reached); -EBADMSG for a state no interleaving produces (see above);
+ * -EOVERFLOW once the segment is older than 2^40 slot widths (3.5 years at
+ * the narrowest slot: restart rlcd on a new segment).  The caller has
+ * checked 0 < weight <= v->effective.
  */
-static inline int rlc_window_take(struct rlc_limit *l, rlc_word *ring, uint64_t now,
-				  uint32_t weight, uint64_t *token, uint64_t *retry_ns)
+static inline int rlc_window_take(const struct rlc_limit_view *v, uint64_t now, uint32_t weight,
+				  uint64_t *token, uint64_t *retry_ns)
 {
 	/* Pairs with the release half of the CAS that stored this head: the
 	 * seals of every epoch it moved past are visible below. */
-	uint64_t head = rlc__load_acquire(&l->state);
-	uint64_t he, hc, e, start, sum;
+	uint64_t head = rlc__load_acquire(v->state);
+	uint64_t he, hc, e, start, sum, again;
+	int fits;
 
-	if (now < l->origin_ns)
+	if (now < v->origin_ns) {
+		*retry_ns = v->origin_ns;
 		return -ESTALE;
+	}
 	for (;;) {
 		he = RLC__EPOCH(head);
 		hc = RLC__COUNT(head);
-		start = l->origin_ns + he * l->step_ns;
-		if (now < start)
+		if (he > v->epoch_max)
+			return -EBADMSG;
+		start = v->origin_ns + he * v->step_ns;
+		if (now < start) {
+			*retry_ns = start;
 			return -ESTALE;
-		e = now - start < l->step_ns ? he : rlc__window_epoch(l, now);
+		}
+		e = now - start < v->step_ns ? he : rlc__window_epoch(v, now);
 		if (e > RLC_EPOCH_MAX)
 			return -EOVERFLOW; /* the segment outlived its 40-bit epochs */
 		if (e == he) {
-			sum = rlc__window_sum(l, ring, e);
-			if (hc + sum + weight > l->effective) {
-				*retry_ns = rlc__window_retry(l, ring, e, hc, weight, now);
+			sum = rlc__window_sum(v, e);
+			if (hc + sum + weight > v->effective) {
+				*retry_ns = rlc__window_retry(v, e, hc, sum, weight, now);
 				return -EAGAIN;
 			}
 			/* acq_rel: see the acquire above; failure reloads with acquire. */
-			if (rlc__cas_acq_rel(&l->state, &head, RLC__WORD(e, hc + weight))) {
+			if (rlc__cas_acq_rel(v->state, &head, RLC__WORD(e, hc + weight))) {
 				*token = e;
 				return 0;
 			}
 			continue;
 		}
-		if (!rlc__window_seal(l, ring, he, hc)) {
-			head = rlc__load_acquire(&l->state); /* as above */
+		if (rlc__window_seal(v, he, hc)) {
+			/* Acquire, as above.  Only a roll past `he` seals a later
+			 * epoch in its slot; if the head has not moved, none did. */
+			again = rlc__load_acquire(v->state);
+			if (RLC__EPOCH(again) == he)
+				return -EBADMSG;
+			head = again;
 			continue;
 		}
-		sum = rlc__window_completed(l, ring, e);
-		if (sum + weight > l->effective) {
-			*retry_ns = rlc__window_retry(l, ring, e, 0, weight, now);
-			return -EAGAIN;
-		}
+		sum = rlc__window_completed(v, e);
+		fits = sum + weight <= v->effective;
 		/* Release: publishes the seal above to every later head reader. */
-		if (rlc__cas_acq_rel(&l->state, &head, RLC__WORD(e, weight))) {
-			uint64_t cached = rlc__load_relaxed(&l->sum);
-
-			while (RLC__EPOCH(cached) < e &&
-			       !rlc__cas_relaxed(&l->sum, &cached, RLC__WORD(e, sum)))
-				;
+		if (!rlc__cas_acq_rel(v->state, &head, RLC__WORD(e, fits ? weight : 0)))
+			continue;
+		rlc__window_cache(v, e, sum);
+		if (fits) {
 			*token = e;
 			return 0;
 		}
+		*retry_ns = rlc__window_retry(v, e, 0, sum, weight, now);
+		return -EAGAIN;
+	}
+}
+
+/*
+ * After a refund lowered the sealed slot of epoch `token`: a cached sum for
+ * a later epoch that counts that slot is now too high.  Label it with the
+ * epoch before its own, which no take reads (the head is past it), so the
+ * next take recomputes it from the ring.  A sum computed concurrently from
+ * the slot before the refund may still be installed: an over-count until
+ * the next epoch, never an under-count, since every sum the ring gives
+ * covers every grant not refunded.
+ */
+static inline void rlc__window_uncache(const struct rlc_limit_view *v, uint64_t token)
+{
+	/* Relaxed: see "Memory order" above. */
+	uint64_t cached = rlc__load_relaxed(v->sum), ce;
+
+	for (;;) {
+		ce = RLC__EPOCH(cached);
+		if (ce <= token || ce - token >= v->slots)
+			return;
+		if (rlc__cas_relaxed(v->sum, &cached, RLC__WORD(ce - 1, 0)))
+			return;
 	}
 }
 
 /*
  * Give back `weight` granted in epoch `token`.  Lowers the head while that
- * epoch is the head's, else the epoch's sealed slot (the cached sum catches
- * up at the next epoch); after the grant has left the window it does
- * nothing.  A seal of the epoch taken before the refund (by a roll that was
- * refused or lost its CAS, or a stale sealer) keeps the weight counted until
- * the epoch leaves the window, at most W + w: never an under-count.
- * Lock-free.
+ * epoch is the head's, else the epoch's sealed slot (and drops the cached
+ * sum that counted it); after the grant has left the window it does
+ * nothing.  A seal of the epoch made before the refund lowered the head (by
+ * a roll that then lost its CAS, or a stale sealer) keeps the weight
+ * counted until the epoch leaves the window, at most W + w: never an
+ * under-count.  Lock-free.
  */
-static inline void rlc_window_refund(struct rlc_limit *l, rlc_word *ring, uint64_t token,
+static inline void rlc_window_refund(const struct rlc_limit_view *v, uint64_t token,
 				     uint32_t weight)
 {
 	/* Pairs with the release of the CAS that moved the head: if the head
 	 * is past `token`, the slot's seal is visible. */
-	uint64_t head = rlc__load_acquire(&l->state);
+	uint64_t head = rlc__load_acquire(v->state);
 	rlc_word *slot;
-	uint64_t v, c;
+	uint64_t w, c;
 
 	while (RLC__EPOCH(head) == token) {
 		c = RLC__COUNT(head);
 		/* acq_rel: as in rlc_window_take. */
-		if (rlc__cas_acq_rel(&l->state, &head,
+		if (rlc__cas_acq_rel(v->state, &head,
 				     RLC__WORD(token, c - (c < weight ? c : weight))))
 			return;
 	}
-	if (RLC__EPOCH(head) < token || RLC__EPOCH(head) - token >= l->slots)
+	if (RLC__EPOCH(head) < token || RLC__EPOCH(head) - token >= v->slots)
 		return;
-	slot = &ring[token % l->slots];
-	v = rlc__load_relaxed(slot);
-	while (RLC__EPOCH(v) == token) {
-		c = RLC__COUNT(v);
-		if (rlc__cas_relaxed(slot, &v, RLC__WORD(token, c - (c < weight ? c : weight))))
+	slot = &v->ring[token % v->slots];
+	/* Relaxed: the acquire of the head above made the seal visible. */
+	w = rlc__load_relaxed(slot);
+	while (RLC__EPOCH(w) == token) {
+		c = RLC__COUNT(w);
+		if (rlc__cas_relaxed(slot, &w, RLC__WORD(token, c - (c < weight ? c : weight)))) {
+			rlc__window_uncache(v, token);
 			return;
+		}
 	}
 }
 
-/* Weight counted in the window that contains `now`.  Reads only. */
-static inline uint64_t rlc_window_used(const struct rlc_limit *l, const rlc_word *ring,
-				       uint64_t now)
+/*
+ * Weight a grant at `now` would find counted: the head's count and the
+ * cached sum while the head is in now's epoch, else the ring with the
+ * head's epoch as its seal would leave it.  Reads only.  Returns 0 with
+ * *used; -ESTALE with the head's epoch start in *seen_ns when it is later
+ * than `now` (as rlc_window_take); -EBADMSG for a corrupt head.
+ */
+static inline int rlc_window_used(const struct rlc_limit_view *v, uint64_t now, uint64_t *used,
+				  uint64_t *seen_ns)
 {
 	/* Pairs with the head CAS release, as in rlc_window_take. */
-	uint64_t head = rlc__load_acquire(&l->state);
-	uint64_t he = RLC__EPOCH(head), e, k, used = 0;
+	uint64_t head = rlc__load_acquire(v->state);
+	uint64_t he = RLC__EPOCH(head), hc = RLC__COUNT(head), e, cached, sealed;
 
-	e = now < l->origin_ns ? he : rlc__window_epoch(l, now);
-	if (e < he)
-		e = he;
-	if (e - he < l->slots)
-		used = RLC__COUNT(head);
-	/* The head's own epoch is counted from the head, never from a seal. */
-	for (k = 1; k < l->slots && k <= e; k++)
-		if (e - k != he)
-			used += rlc__window_slot(l, ring, e - k);
-	return used;
+	if (he > v->epoch_max)
+		return -EBADMSG;
+	if (now < v->origin_ns + he * v->step_ns) {
+		*seen_ns = v->origin_ns + he * v->step_ns;
+		return -ESTALE;
+	}
+	e = rlc__window_epoch(v, now);
+	if (e == he) {
+		cached = rlc__load_relaxed(v->sum); /* relaxed: see "Memory order" */
+		*used = hc + (RLC__EPOCH(cached) == e ? RLC__COUNT(cached)
+						      : rlc__window_completed(v, e));
+		return 0;
+	}
+	*used = rlc__window_completed(v, e);
+	if (e - he < v->slots) {
+		sealed = rlc__window_slot(v, he);
+		*used += hc > sealed ? hc - sealed : 0;
+	}
+	return 0;
 }
 
 #endif /* RLC_WINDOW_H */

@@ -64,7 +64,7 @@ static void open_worker(struct rlc *h, const char *segment, const struct rlc *sh
 	/* A thread shares the mapping (so TSan sees one address per word) but
 	 * needs a client record of its own. */
 	*h = *shared;
-	idx = rlc_client_claim(h->clients, h->hdr->clients_count, getpid(), name);
+	idx = rlc_client_claim(h->clients, h->layout.clients_count, getpid(), name);
 	if (idx < 0)
 		abort();
 	h->self = &h->clients[idx];

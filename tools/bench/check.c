@@ -20,8 +20,7 @@
 /* A one-limit segment in private memory, driven directly by its algorithm. */
 struct reference {
 	void *base;
-	struct rlc_limit *limit;
-	rlc_word *ring;
+	struct rlc_limit_view limit; /* as rlc_open would copy it */
 };
 
 static int reference_init(struct reference *r, enum rlc_algorithm algorithm, char *why,
@@ -30,7 +29,8 @@ static int reference_init(struct reference *r, enum rlc_algorithm algorithm, cha
 	struct rlc_limit_config lc = {.name = "check", .scope = "check", .algorithm = algorithm,
 				      .capacity = CHECK_CAPACITY};
 	struct rlc_config cfg = {.limits_count = 1, .limits = &lc};
-	struct rlc_header *h;
+	struct rlc_layout lay;
+	uint32_t ring_end = 0;
 	size_t size;
 	int err;
 
@@ -50,22 +50,23 @@ static int reference_init(struct reference *r, enum rlc_algorithm algorithm, cha
 		return -ENOMEM;
 	memset(r->base, 0, size);
 	err = rlc_layout_init(r->base, size, &cfg, CHECK_T0, why, len);
-	if (err) {
-		free(r->base);
-		return err;
+	if (!err) {
+		rlc_layout_publish(r->base);
+		err = rlc_segment_read_header(r->base, size, &lay, why, len);
 	}
-	h = r->base;
-	r->limit = RLC__TABLE(struct rlc_limit, r->base, h->limits_off);
-	r->ring = RLC__TABLE(rlc_word, r->base, h->slots_off) + r->limit->slots_first;
-	return 0;
+	if (!err)
+		err = rlc_segment_read_limit(r->base, &lay, 0, &ring_end, &r->limit, why, len);
+	if (err)
+		free(r->base);
+	return err;
 }
 
 static int reference_take(const struct reference *r, uint64_t now, uint32_t weight)
 {
 	uint64_t token, retry;
-	int err = r->limit->algorithm == RLC_ALGO_WINDOW
-			  ? rlc_window_take(r->limit, r->ring, now, weight, &token, &retry)
-			  : rlc_bucket_take(r->limit, now, weight, &token, &retry);
+	int err = r->limit.algorithm == RLC_ALGO_WINDOW
+			  ? rlc_window_take(&r->limit, now, weight, &token, &retry)
+			  : rlc_bucket_take(&r->limit, now, weight, &token, &retry);
 
 	return err == -EAGAIN ? 1 : err;
 }
@@ -138,7 +139,7 @@ int check_decisions(enum rlc_algorithm algorithm, const struct check_candidate *
 
 	if (err)
 		return err;
-	err = c->prepare(c->ctx, r.limit);
+	err = c->prepare(c->ctx, &r.limit);
 	if (err)
 		snprintf(note, len, "%s: %s", c->name, strerror(-err));
 	else
@@ -147,7 +148,7 @@ int check_decisions(enum rlc_algorithm algorithm, const struct check_candidate *
 	return err;
 }
 
-static int prepare_window(void *ctx, const struct rlc_limit *ref)
+static int prepare_window(void *ctx, const struct rlc_limit_view *ref)
 {
 	return locked_window_init(ctx, ref->effective, ref->step_ns, ref->slots, ref->origin_ns);
 }
@@ -157,7 +158,7 @@ static int take_window(void *ctx, uint64_t now, uint32_t weight)
 	return locked_window_take(ctx, now, weight);
 }
 
-static int prepare_bucket(void *ctx, const struct rlc_limit *ref)
+static int prepare_bucket(void *ctx, const struct rlc_limit_view *ref)
 {
 	return locked_bucket_init(ctx, ref->effective, ref->step_ns);
 }

@@ -18,7 +18,7 @@ struct check_candidate {
 	const char *name;
 	void *ctx;
 	/* Adopt the reference limit's configuration (never its state).  0 or -errno. */
-	int (*prepare)(void *ctx, const struct rlc_limit *ref);
+	int (*prepare)(void *ctx, const struct rlc_limit_view *ref);
 	/* One decision at synthetic time `now`: 0 granted, 1 refused, -errno. */
 	int (*take)(void *ctx, uint64_t now, uint32_t weight);
 };

@@ -94,7 +94,7 @@ static int run(void *state)
 }
 
 /* check.h candidate: the script on its own key, with the reference's parameters. */
-static int check_prepare(void *ctx, const struct rlc_limit *ref)
+static int check_prepare(void *ctx, const struct rlc_limit_view *ref)
 {
 	struct gcra_client *g = ctx;
 	redisReply *r = redisCommand(g->c, "DEL %s", g->key);
