@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <setjmp.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -196,23 +198,29 @@ static void test_config_bad_number(void **state)
 		"rlc.ini: [limit binance-usdm.ip.weight] capacity: \"24x0\" is not a whole number");
 	refused("[limit a.b]\ncapacity = -5\ninterval = 1m\n",
 		"rlc.ini: [limit a.b] capacity: \"-5\" is not a whole number");
+	/* the range is the one the segment has room for (RLC_COUNT_MAX) */
 	refused("[limit a.b]\ncapacity = 99999999999\ninterval = 1m\n",
-		"rlc.ini: [limit a.b] capacity: \"99999999999\" is above 4294967295");
+		"rlc.ini: [limit a.b] capacity: \"99999999999\" is outside 1..16777215");
+	refused("[limit a.b]\ncapacity = 16777216\ninterval = 1m\n",
+		"rlc.ini: [limit a.b] capacity: \"16777216\" is outside 1..16777215");
+	/* the shape is judged before the size */
+	refused("[limit a.b]\ncapacity = 99999999999x\ninterval = 1m\n",
+		"rlc.ini: [limit a.b] capacity: \"99999999999x\" is not a whole number");
 	refused("[rlcd]\nclients = 5000\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
-		"rlc.ini: [rlcd] clients: \"5000\" is above 4096");
+		"rlc.ini: [rlcd] clients: \"5000\" is outside 1..4096");
 	refused("[rlcd]\nclients = 0\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
-		"rlc.ini: [rlcd] clients: must be at least 1");
+		"rlc.ini: [rlcd] clients: \"0\" is outside 1..4096");
 }
 
 /* Range rules come from rlc_limit_derive(), with the file in front. */
 static void test_config_derived(void **state)
 {
 	refused("[limit a.b]\ncapacity = 0\ninterval = 1m\n",
-		"rlc.ini: [limit a.b] capacity: 0 is outside 1..16777215");
+		"rlc.ini: [limit a.b] capacity: \"0\" is outside 1..16777215");
 	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\nslots = 1\n",
-		"rlc.ini: [limit a.b] slots: 1 is outside 2..4096");
+		"rlc.ini: [limit a.b] slots: \"1\" is outside 2..4096");
 	refused("[limit a.b]\ncapacity = 5\ninterval = 0s\n",
-		"rlc.ini: [limit a.b] interval: must be above zero");
+		"rlc.ini: [limit a.b] interval: 0s is too short; an interval is at least 1ms");
 }
 
 static void test_config_bad_duration(void **state)
@@ -225,6 +233,19 @@ static void test_config_bad_duration(void **state)
 		"and a unit, e.g. 100ms or 1m (units: ns us ms s m h d)");
 	refused("[limit a.b]\ncapacity = 5\ninterval = 300000000d\n",
 		"rlc.ini: [limit a.b] interval: \"300000000d\" is too long");
+	/* a sign, a unit alone or a wrong unit is no duration, whatever the number */
+	refused("[limit a.b]\ncapacity = 5\ninterval = -1s\n",
+		"rlc.ini: [limit a.b] interval: \"-1s\" is not a duration: write a whole number "
+		"and a unit, e.g. 100ms or 1m (units: ns us ms s m h d)");
+	refused("[limit a.b]\ncapacity = 5\ninterval = ms\n",
+		"rlc.ini: [limit a.b] interval: \"ms\" is not a duration: write a whole number "
+		"and a unit, e.g. 100ms or 1m (units: ns us ms s m h d)");
+	refused("[limit a.b]\ncapacity = 5\ninterval = 99999999999999999999x\n",
+		"rlc.ini: [limit a.b] interval: \"99999999999999999999x\" is not a duration: write "
+		"a whole number and a unit, e.g. 100ms or 1m (units: ns us ms s m h d)");
+	refused("[rlcd]\nheartbeat = -1s\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [rlcd] heartbeat: \"-1s\" is not a duration: write a whole number and a "
+		"unit, e.g. 100ms or 1m (units: ns us ms s m h d)");
 	refused("[rlcd]\nheartbeat = 2m\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
 		"rlc.ini: [rlcd] heartbeat: \"2m\" is outside 1ms..1m");
 }
@@ -232,9 +253,9 @@ static void test_config_bad_duration(void **state)
 static void test_config_bad_mode(void **state)
 {
 	refused("[rlcd]\nmode = 0668\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
-		"rlc.ini: [rlcd] mode: \"0668\" is not an octal mode such as 0660 (at most 0777)");
-	refused("[rlcd]\nmode = 04660\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
-		"rlc.ini: [rlcd] mode: \"04660\" is not an octal mode such as 0660 (at most 0777)");
+		"rlc.ini: [rlcd] mode: \"0668\" is not an octal mode such as 0660");
+	refused("[rlcd]\nmode = -0660\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [rlcd] mode: \"-0660\" is not an octal mode such as 0660");
 	refused("[rlcd]\nmode = 0440\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
 		"rlc.ini: [rlcd] mode: 0440 leaves the owner without read and write, which rlcd "
 		"needs to adopt the segment after a restart");
@@ -244,6 +265,11 @@ static void test_config_bad_percentage(void **state)
 {
 	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\nbuffer = 5 %\n",
 		"rlc.ini: [limit a.b] buffer: \"5 %\" is not a fraction: write e.g. 5% or 0.05");
+	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\nbuffer = 99999999999x\n",
+		"rlc.ini: [limit a.b] buffer: \"99999999999x\" is not a fraction: write e.g. 5% or "
+		"0.05");
+	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\nbuffer = 5000\n",
+		"rlc.ini: [limit a.b] buffer: \"5000\" is above 100%");
 	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\nbuffer = 100%\n",
 		"rlc.ini: [limit a.b] buffer: must be below 100%");
 	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\nbuffer = 0.0000001\n",
@@ -307,6 +333,9 @@ static void test_config_syntax_error(void **state)
 	refused("[limit a.b] ; a comment here is not allowed\ncapacity = 5\n",
 		"rlc.ini: line 1: syntax error: \"[limit a.b] ; a comment here is not allowed\" is "
 		"not [section], key = value or a ; comment");
+	/* iniparser drops a continued last line without a word */
+	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\\\n",
+		"rlc.ini: line 3: ends in \\ but no line follows to continue it; remove the \\");
 }
 
 static void test_config_too_big(void **state)
@@ -401,6 +430,214 @@ static void test_config_load_errors(void **state)
 	assert_int_equal(strncmp(why, path, strlen(path)), 0);
 }
 
+/* iniparser keeps the last of two equal keys; the text tells both apart. */
+static void test_config_duplicate_key(void **state)
+{
+	struct rlc_config cfg;
+
+	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\nCapacity = 6\n",
+		"rlc.ini: [limit a.b] capacity: given twice (line 2 and line 4); keep one");
+	/* a continued line counts from its first line; comments and blanks count */
+	refused("[rlcd]\n; clients = 1\n# clients = 2\nclients = \\\n  8\n\nclients=9\n"
+		"[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [rlcd] clients: given twice (line 4 and line 7); keep one");
+	/* a continuation that looks like a key is part of the value */
+	refused("[limit a.b]\nscope = a\\\ncapacity = 7\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [limit a.b] scope: \"acapacity = 7\" is not a scope name: use a-z 0-9 . _ "
+		"- only, at most 63 characters");
+	/* the same key in two sections, or commented out, is no duplicate */
+	assert_int_equal(parse(&cfg, "[limit a.b]\ncapacity = 5\n;capacity = 6\ninterval = 1m\n"
+				     "[limit a.c]\ncapacity = 5\ninterval = 1m\n"),
+			 0);
+	rlc_config_free(&cfg);
+}
+
+static void test_config_unbalanced_quote(void **state)
+{
+	struct rlc_config cfg;
+
+	refused("[limit a.b]\ncapacity = \"2400\ninterval = 1m\n",
+		"rlc.ini: [limit a.b] capacity: line 2: unbalanced quote: the value opens \" and "
+		"does not close it");
+	refused("[rlcd]\nsegment = '/rlc\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [rlcd] segment: line 2: unbalanced quote: the value opens ' and does not "
+		"close it");
+	refused("[limit a.b]\ncapacity = \"24\"00\ninterval = 1m\n",
+		"rlc.ini: [limit a.b] capacity: line 2: text after the closing quote");
+	assert_int_equal(parse(&cfg, "[rlcd]\nsegment = \"/rlc-q\" ; comment\n[limit a.b]\n"
+				     "scope = 'a.x'\ncapacity = \"5\"\ninterval = 1m\n"),
+			 0);
+	assert_string_equal(cfg.segment, "/rlc-q");
+	assert_string_equal(cfg.limits[0].scope, "a.x");
+	assert_int_equal(cfg.limits[0].capacity, 5);
+	rlc_config_free(&cfg);
+}
+
+/* The time bounds of rlc/segment.h, named by limit and key. */
+static void test_config_interval_bounds(void **state)
+{
+	struct rlc_config cfg;
+
+	refused("[limit a.b]\nalgorithm = bucket\ncapacity = 5\ninterval = 1ns\n",
+		"rlc.ini: [limit a.b] interval: 1ns is too short; an interval is at least 1ms");
+	refused("[limit a.b]\ncapacity = 5\ninterval = 18446744073709551615ns\nslots = 2\n",
+		"rlc.ini: [limit a.b] interval: 213503d23h34m33s709ms551us615ns is too long; an "
+		"interval is at most 7d");
+	refused("[limit a.b]\ncapacity = 5\ninterval = 8d\n",
+		"rlc.ini: [limit a.b] interval: 8d is too long; an interval is at most 7d");
+	refused("[limit a.b]\nalgorithm = bucket\ncapacity = 16777215\ninterval = 1s\n",
+		"rlc.ini: [limit a.b] interval: interval / effective capacity = 60 ns per unit is "
+		"below the 1000 ns minimum (a bucket refills at most one unit per 1us); use a "
+		"longer interval or a smaller capacity");
+	refused("[limit a.b]\ncapacity = 5\ninterval = 1ms\nslots = 12\n",
+		"rlc.ini: [limit a.b] slots: interval / (slots - 1) = 90910 ns is below the 100000 "
+		"ns minimum slot width; use fewer slots");
+	/* every bound itself is accepted, and so laid out and validated */
+	assert_int_equal(parse(&cfg, "[rlcd]\nclients = 4096\n"
+				     "[limit a.b]\ncapacity = 16777215\ninterval = 7d\nslots = 4096\n"
+				     "[limit a.c]\ncapacity = 1\ninterval = 1ms\nslots = 11\n"
+				     "[limit a.d]\nalgorithm = bucket\ncapacity = 1000\ninterval = 1ms\n"
+				     "[limit a.e]\nalgorithm = bucket\ncapacity = 16777215\n"
+				     "interval = 7d\n"),
+			 0);
+	assert_int_equal(cfg.limits[0].interval_ns, 7 * 86400 * SEC);
+	rlc_config_free(&cfg);
+}
+
+static void test_config_byte_order_mark(void **state)
+{
+	struct rlc_config cfg;
+
+	assert_int_equal(parse(&cfg, "\xef\xbb\xbf[limit a.b]\ncapacity = 5\ninterval = 1m\n"), 0);
+	assert_string_equal(cfg.limits[0].name, "a.b");
+	rlc_config_free(&cfg);
+	/* still line 1, and only at the start */
+	refused("\xef\xbb\xbf[limit a.b] x\ncapacity = 5\n",
+		"rlc.ini: line 1: syntax error: \"[limit a.b] x\" is not [section], key = value or "
+		"a ; comment");
+	refused("[limit a.b]\n\xef\xbb\xbf"
+		"capacity = 5\ninterval = 1m\n",
+		"rlc.ini: [limit a.b] \\xef\\xbb\\xbfcapacity: unknown key; this section takes "
+		"scope, algorithm, capacity, interval, slots, buffer");
+}
+
+/* `group` of gid 0, parsed as a user who is neither root nor in that group. */
+static void test_config_group_not_member(void **state)
+{
+	const struct group *gr = getgrgid(0);
+	char text[256], got[sizeof(why)] = "", expected[512];
+	int fds[2], status, i, n;
+	gid_t groups[256];
+	pid_t pid;
+
+	assert_non_null(gr);
+	n = getgroups(256, groups);
+	for (i = 0; geteuid() != 0 && i < n; i++)
+		if (groups[i] == 0)
+			skip(); /* a member of group 0, and not root to leave it */
+	if (geteuid() != 0 && getegid() == 0)
+		skip();
+	snprintf(text, sizeof(text), "[rlcd]\ngroup = %s\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		 gr->gr_name);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlc_config cfg;
+		int err;
+
+		if (geteuid() == 0 &&
+		    (setgroups(0, NULL) != 0 || setegid(65534) != 0 || seteuid(65534) != 0))
+			_exit(77); /* root without CAP_SETUID: nobody to become */
+		err = parse(&cfg, text);
+		if (write(fds[1], why, strlen(why)) < 0)
+			_exit(3);
+		_exit(err == -EINVAL ? 0 : 1);
+	}
+	close(fds[1]);
+	n = (int)read(fds[0], got, sizeof(got) - 1);
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77)
+		skip();
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(n > 0);
+	snprintf(expected, sizeof(expected),
+		 "rlc.ini: [rlcd] group: rlcd must be root or a member of group \"%s\" to give the "
+		 "segment to it, and uid %u is neither",
+		 gr->gr_name, geteuid() == 0 ? 65534u : (unsigned)geteuid());
+	assert_string_equal(got, expected);
+}
+
+static void test_config_unsafe_mode(void **state)
+{
+	static const char *const world[] = { "0666", "0777", "0662", "0602" };
+	char text[128], message[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(world) / sizeof(world[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[rlcd]\nmode = %s\n[limit a.b]\ncapacity = 5\ninterval = 1m\n", world[i]);
+		snprintf(message, sizeof(message),
+			 "rlc.ini: [rlcd] mode: %s lets every user write the segment, which is "
+			 "writable state shared by every bot: any local user could take or block the "
+			 "whole budget; use 0660 with a group (or 0664 to let everyone read it)",
+			 world[i]);
+		refused(text, message);
+	}
+	refused("[rlcd]\nmode = 04660\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [rlcd] mode: 04660 sets the setuid, setgid or sticky bit, which mean "
+		"nothing on a segment; use e.g. 0660");
+	refused("[rlcd]\nmode = 1660\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [rlcd] mode: 01660 sets the setuid, setgid or sticky bit, which mean "
+		"nothing on a segment; use e.g. 0660");
+	refused("[rlcd]\nmode = 010660\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [rlcd] mode: \"010660\" is not an octal mode such as 0660");
+}
+
+/* A FIFO would block open() for ever; a directory has no text to read. */
+static void test_config_not_regular(void **state)
+{
+	char dir[] = "/tmp/rlc-test-config-XXXXXX", fifo[64], message[128];
+	struct rlc_config cfg;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10); /* a hang fails the test instead of stalling the suite */
+	assert_int_equal(rlc_config_load(&cfg, fifo, why, sizeof(why)), -EINVAL);
+	alarm(0);
+	snprintf(message, sizeof(message), "%s: not a regular file (a fifo)", fifo);
+	assert_string_equal(why, message);
+	assert_null(cfg.limits);
+	assert_int_equal(rlc_config_load(&cfg, dir, why, sizeof(why)), -EINVAL);
+	snprintf(message, sizeof(message), "%s: not a regular file (a directory)", dir);
+	assert_string_equal(why, message);
+	assert_int_equal(rlc_config_load(&cfg, "/dev/null", why, sizeof(why)), -EINVAL);
+	assert_string_equal(why, "/dev/null: not a regular file (a character device)");
+	unlink(fifo);
+	rmdir(dir);
+}
+
+/* Bytes from the file reach messages, and so terminals and logs, escaped. */
+static void test_config_escapes(void **state)
+{
+	refused("[limit a.b]\ncapacity = 5\x1b[2J\ninterval = 1m\n",
+		"rlc.ini: [limit a.b] capacity: \"5\\x1b[2J\" is not a whole number");
+	refused("[limit a.b]\ncapacity = 5\ninterval\x1b]0;owned\x07 1m\n",
+		"rlc.ini: line 3: syntax error: \"interval\\x1b]0;owned\\x07 1m\" is not [section], "
+		"key = value or a ; comment");
+	refused("[limit a\x1b[31m]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [limit a\\x1b[31m]: bad limit name (line 1): use a-z 0-9 . _ - only, at "
+		"most 63 characters");
+	refused("[limit a.b]\ncapa\x7f\x9b" "city = 5\ninterval = 1m\n",
+		"rlc.ini: [limit a.b] capa\\x7f\\x9bcity: unknown key; did you mean capacity?");
+	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\nscope = a\tb\n",
+		"rlc.ini: [limit a.b] scope: \"a\\x09b\" is not a scope name: use a-z 0-9 . _ - "
+		"only, at most 63 characters");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +663,14 @@ int main(void)
 		cmocka_unit_test(test_config_too_big),
 		cmocka_unit_test(test_config_builtin),
 		cmocka_unit_test(test_config_load_errors),
+		cmocka_unit_test(test_config_duplicate_key),
+		cmocka_unit_test(test_config_unbalanced_quote),
+		cmocka_unit_test(test_config_interval_bounds),
+		cmocka_unit_test(test_config_byte_order_mark),
+		cmocka_unit_test(test_config_group_not_member),
+		cmocka_unit_test(test_config_unsafe_mode),
+		cmocka_unit_test(test_config_escapes),
+		cmocka_unit_test(test_config_not_regular),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

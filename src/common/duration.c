@@ -39,22 +39,22 @@ int rlc_duration_parse(const char *s, uint64_t *ns, char *why, size_t len)
 		snprintf(why, len, "\"%s\" has no unit: write e.g. %ss (" UNITS_HINT ")", s, s);
 		return -EINVAL;
 	}
-	for (i = 0; n > 0 && !too_big && i < UNITS_COUNT; i++) {
-		if (strcmp(s + n, units[i].suffix) != 0)
-			continue;
-		if (v > UINT64_MAX / units[i].ns)
-			break;
-		*ns = v * units[i].ns;
-		return 0;
-	}
-	if (too_big || i < UNITS_COUNT)
-		snprintf(why, len, "\"%s\" is too long", s);
-	else
+	/* the shape first: "-1s" or "9...9x" is no duration, whatever its size */
+	for (i = 0; n > 0 && i < UNITS_COUNT && strcmp(s + n, units[i].suffix) != 0; i++)
+		;
+	if (n == 0 || i == UNITS_COUNT) {
 		snprintf(why, len,
 			 "\"%s\" is not a duration: write a whole number and a unit, e.g. 100ms or "
 			 "1m (" UNITS_HINT ")",
 			 s);
-	return -EINVAL;
+		return -EINVAL;
+	}
+	if (too_big || v > UINT64_MAX / units[i].ns) {
+		snprintf(why, len, "\"%s\" is too long", s);
+		return -EINVAL;
+	}
+	*ns = v * units[i].ns;
+	return 0;
 }
 
 const char *rlc_duration_format(char *buf, size_t len, uint64_t ns, unsigned parts)

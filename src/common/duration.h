@@ -16,7 +16,8 @@
 /*
  * Parse `s`, a whole number followed by one unit, strictly (no sign, no
  * blanks, no trailing junk).  Returns 0 with *ns set, or -EINVAL with a
- * reason that quotes the value.
+ * reason that quotes the value: no unit, not a duration, or too long for
+ * 64 bits of nanoseconds.  Ranges are the caller's.
  */
 int rlc_duration_parse(const char *s, uint64_t *ns, char *why, size_t len);
 

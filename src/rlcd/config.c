@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <iniparser.h>
@@ -45,6 +46,7 @@ struct parse {
 	struct rlc_ini ini;
 	struct section rlcd;      /* .key NULL when there is no [rlcd] */
 	struct section *limits;   /* one per cfg->limits[i] */
+	const struct section **of; /* of[i]: what ini.sections[i] is */
 };
 
 /* "FILE: [SECTION] KEY: message"; section or key may be NULL. */
@@ -67,6 +69,12 @@ static int fail(const struct parse *p, const struct section *s, const char *key,
 	else
 		snprintf(p->why, p->len, "%s: %s", p->file, msg);
 	return -EINVAL;
+}
+
+static int no_memory(const struct parse *p)
+{
+	snprintf(p->why, p->len, "%s: out of memory", p->file);
+	return -ENOMEM;
 }
 
 /*
@@ -149,11 +157,10 @@ static int read_sections(struct parse *p, struct rlc_config *cfg)
 	unsigned i, j;
 
 	p->limits = calloc(ini->count ? ini->count : 1, sizeof(*p->limits));
+	p->of = calloc(ini->count ? ini->count : 1, sizeof(*p->of));
 	cfg->limits = calloc(ini->count ? ini->count : 1, sizeof(*cfg->limits));
-	if (!p->limits || !cfg->limits) {
-		snprintf(p->why, p->len, "%s: out of memory", p->file);
-		return -ENOMEM;
-	}
+	if (!p->limits || !p->of || !cfg->limits)
+		return no_memory(p);
 	for (i = 0; i < ini->count; i++) {
 		const struct rlc_ini_section *is = &ini->sections[i];
 		struct section *s = &p->limits[cfg->limits_count];
@@ -166,6 +173,7 @@ static int read_sections(struct parse *p, struct rlc_config *cfg)
 					    "appears twice (line %u and line %u)", p->rlcd.line,
 					    is->line);
 			p->rlcd = (struct section){ is->name, "rlcd", rlcd_keys, is->line };
+			p->of[i] = &p->rlcd;
 			continue;
 		}
 		/* "limit", blanks, the name: iniparser keeps inner blanks as written */
@@ -192,6 +200,7 @@ static int read_sections(struct parse *p, struct rlc_config *cfg)
 				return fail(p, s, NULL, "limit defined twice (line %u and line %u)",
 					    p->limits[j].line, is->line);
 		strcpy(lc->name, name);
+		p->of[i] = s;
 		cfg->limits_count++;
 	}
 	if (cfg->limits_count == 0)
@@ -243,9 +252,65 @@ static int check_keys(const struct parse *p, const struct rlc_config *cfg)
 	return 0;
 }
 
+/*
+ * What the dictionary cannot show: a key given twice in one section (it
+ * keeps the last) and a quote left open or followed by text (it keeps
+ * what lies inside).  Runs after check_keys(), so every key is one of its
+ * section's few, and the walk back over a section's keys stays short.
+ */
+static int check_lines(const struct parse *p)
+{
+	const struct rlc_ini *ini = &p->ini;
+	unsigned i, j;
+
+	for (i = 0; i < ini->keys_count; i++) {
+		const struct rlc_ini_key *k = &ini->keys[i];
+		const struct section *s = k->section < ini->count ? p->of[k->section] : NULL;
+
+		if (k->quote == RLC_INI_QUOTE_OPEN)
+			return fail(p, s, k->name,
+				    "line %u: unbalanced quote: the value opens %c and does not close "
+				    "it",
+				    k->line, k->mark);
+		if (k->quote == RLC_INI_QUOTE_TRAILING)
+			return fail(p, s, k->name, "line %u: text after the closing quote", k->line);
+		for (j = i; j-- > 0 && ini->keys[j].section == k->section;)
+			if (strcmp(ini->keys[j].name, k->name) == 0)
+				return fail(p, s, k->name, "given twice (line %u and line %u); keep one",
+					    ini->keys[j].line, k->line);
+	}
+	return 0;
+}
+
+/*
+ * May this process give its own file to group `gid`?  chown(2) lets root
+ * give it to any group, and anyone else only to a group it is in.
+ * Returns 1, 0, or -errno.
+ */
+static int may_chown_to(gid_t gid)
+{
+	gid_t *groups;
+	int n, i, member = 0;
+
+	if (geteuid() == 0 || getegid() == gid)
+		return 1;
+	n = getgroups(0, NULL);
+	if (n <= 0)
+		return n < 0 ? -errno : 0;
+	groups = calloc((size_t)n, sizeof(*groups));
+	if (!groups)
+		return -ENOMEM;
+	n = getgroups(n, groups);
+	for (i = 0; i < n; i++)
+		member |= groups[i] == gid;
+	free(groups);
+	return n < 0 ? -errno : member;
+}
+
 static int read_group(const struct parse *p, struct rlc_config *cfg, const char *val)
 {
 	struct group *gr;
+	int may;
 
 	if (strlen(val) >= sizeof(cfg->group))
 		return fail(p, &p->rlcd, "group", "\"%.40s...\" is too long", val);
@@ -258,6 +323,17 @@ static int read_group(const struct parse *p, struct rlc_config *cfg, const char 
 		return fail(p, &p->rlcd, "group", "group \"%s\" does not exist", val);
 	strcpy(cfg->group, val);
 	cfg->gid = gr->gr_gid;
+	/* else rlcd would create the segment and then fail to chown it */
+	may = may_chown_to(cfg->gid);
+	if (may < 0)
+		return may == -ENOMEM ? no_memory(p)
+				      : fail(p, &p->rlcd, "group", "cannot list this process's groups: %s",
+					     strerror(-may));
+	if (!may)
+		return fail(p, &p->rlcd, "group",
+			    "rlcd must be root or a member of group \"%s\" to give the segment to "
+			    "it, and uid %u is neither",
+			    val, (unsigned)geteuid());
 	return 0;
 }
 
@@ -279,9 +355,21 @@ static int read_rlcd(const struct parse *p, struct rlc_config *cfg)
 		return err;
 	if (val && rlc_parse_mode(val, &cfg->mode, why, sizeof(why)))
 		return fail(p, s, "mode", "%s", why);
+	if (cfg->mode & 07000)
+		return fail(p, s, "mode",
+			    "%#o sets the setuid, setgid or sticky bit, which mean nothing on a "
+			    "segment; use e.g. 0660",
+			    (unsigned)cfg->mode);
+	/* any local user could then rewrite every count */
+	if (cfg->mode & 0002)
+		return fail(p, s, "mode",
+			    "%#o lets every user write the segment, which is writable state shared "
+			    "by every bot: any local user could take or block the whole budget; use "
+			    "0660 with a group (or 0664 to let everyone read it)",
+			    (unsigned)cfg->mode);
 	if ((cfg->mode & 0600) != 0600)
 		return fail(p, s, "mode",
-			    "%04o leaves the owner without read and write, which rlcd needs to "
+			    "%#o leaves the owner without read and write, which rlcd needs to "
 			    "adopt the segment after a restart",
 			    (unsigned)cfg->mode);
 	if ((err = lookup(p, s, "group", &val)))
@@ -290,10 +378,8 @@ static int read_rlcd(const struct parse *p, struct rlc_config *cfg)
 		return err;
 	if ((err = lookup(p, s, "clients", &val)))
 		return err;
-	if (val && rlc_parse_uint(val, RLC_CLIENTS_MAX, &n, why, sizeof(why)))
+	if (val && rlc_parse_uint(val, 1, RLC_CLIENTS_MAX, &n, why, sizeof(why)))
 		return fail(p, s, "clients", "%s", why);
-	if (val && n == 0)
-		return fail(p, s, "clients", "must be at least 1");
 	if (val)
 		cfg->clients = (uint32_t)n;
 	if ((err = lookup(p, s, "heartbeat", &val)))
@@ -356,7 +442,8 @@ static int read_limit(const struct parse *p, const struct section *s,
 		return err;
 	if (!val)
 		return fail(p, s, "capacity", "missing; every limit needs its N");
-	if (rlc_parse_uint(val, UINT32_MAX, &n, why, sizeof(why)))
+	/* the segment's range, not uint32_t's: a window word holds 24 bits */
+	if (rlc_parse_uint(val, 1, RLC_COUNT_MAX, &n, why, sizeof(why)))
 		return fail(p, s, "capacity", "%s", why);
 	lc->capacity = (uint32_t)n;
 	if ((err = lookup(p, s, "interval", &val)))
@@ -371,7 +458,7 @@ static int read_limit(const struct parse *p, const struct section *s,
 		return fail(p, s, "slots",
 			    "a bucket has no slots; remove the line or make it a window");
 	lc->slots = lc->algorithm == RLC_ALGO_WINDOW ? RLC_CONFIG_SLOTS : 0;
-	if (val && rlc_parse_uint(val, UINT32_MAX, &n, why, sizeof(why)))
+	if (val && rlc_parse_uint(val, 2, RLC_SLOTS_PER_LIMIT_MAX, &n, why, sizeof(why)))
 		return fail(p, s, "slots", "%s", why);
 	if (val)
 		lc->slots = (uint32_t)n;
@@ -383,6 +470,96 @@ static int read_limit(const struct parse *p, const struct section *s,
 	if (rlc_limit_derive(lc, &effective, &step, why, sizeof(why)))
 		return fail(p, NULL, NULL, "%s", why);
 	return 0;
+}
+
+/*
+ * Lay `cfg` out in zeroed private memory, publish it there and validate it
+ * as every client will: whatever the validator refuses is then refused by
+ * --check and by the start alike, by the code that will lay out the real
+ * segment, rather than by every bot once rlcd has published it.  Returns
+ * 0, -ENOMEM, or the validator's -errno with its reason in `why`.
+ */
+static int trial_layout(const struct rlc_config *cfg, char *why, size_t len)
+{
+	size_t size = rlc_layout_size(cfg);
+	/* aligned_alloc wants a multiple of the alignment */
+	void *base = aligned_alloc(RLC_CACHELINE,
+				   (size + RLC_CACHELINE - 1) / RLC_CACHELINE * RLC_CACHELINE);
+	int err;
+
+	if (!base)
+		return -ENOMEM;
+	memset(base, 0, size);
+	err = rlc_layout_init(base, size, cfg, rlc_now_ns(), why, len);
+	if (!err) {
+		rlc_layout_publish(base);
+		err = rlc_segment_check(base, size, why, len);
+	}
+	free(base);
+	return err;
+}
+
+/* trial_layout() on the whole of `cfg`, naming the limit at fault. */
+static int check_layout(const struct parse *p, const struct rlc_config *cfg)
+{
+	char why[512], alone[512];
+	struct rlc_config one = *cfg;
+	uint32_t i;
+	int err = trial_layout(cfg, why, sizeof(why));
+
+	if (err == 0 || err == -ENOMEM)
+		return err ? no_memory(p) : 0;
+	/* the first limit refused in a segment of its own is the one */
+	one.limits_count = 1;
+	for (i = 0; i < cfg->limits_count; i++) {
+		one.limits = &cfg->limits[i];
+		err = trial_layout(&one, alone, sizeof(alone));
+		if (err == -ENOMEM)
+			return no_memory(p);
+		if (err)
+			return fail(p, &p->limits[i], NULL,
+				    "clients would refuse the segment this configuration lays out: %s",
+				    why);
+	}
+	return fail(p, NULL, NULL,
+		    "clients would refuse the segment this configuration lays out: %s", why);
+}
+
+/*
+ * Rewrite the message in `why` with every byte outside printable ASCII as
+ * \xNN.  Messages quote the file, and a hostile file must not write
+ * terminal escapes (C0 and C1 controls, DEL) into a terminal or a log.
+ * Works in place from the end, dropping whole escapes that do not fit.
+ */
+static void escape_controls(char *why, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t kept, out = 0;
+
+	if (len == 0)
+		return;
+	for (kept = 0; why[kept]; kept++) {
+		unsigned char c = (unsigned char)why[kept];
+		size_t w = c >= 0x20 && c < 0x7f ? 1 : 4;
+
+		if (out + w >= len)
+			break;
+		out += w;
+	}
+	why[out] = '\0';
+	while (kept-- > 0) {
+		unsigned char c = (unsigned char)why[kept];
+
+		if (c >= 0x20 && c < 0x7f) {
+			why[--out] = (char)c;
+			continue;
+		}
+		out -= 4;
+		why[out] = '\\';
+		why[out + 1] = 'x';
+		why[out + 2] = hex[c >> 4];
+		why[out + 3] = hex[c & 15];
+	}
 }
 
 void rlc_config_defaults(struct rlc_config *cfg)
@@ -401,11 +578,13 @@ int rlc_config_parse(struct rlc_config *cfg, const char *text, size_t size, cons
 	int err;
 
 	rlc_config_defaults(cfg);
-	if ((err = rlc_ini_parse(&p.ini, text, size, file, why, len)))
-		return err;
-	err = read_sections(&p, cfg);
+	err = rlc_ini_parse(&p.ini, text, size, file, why, len);
+	if (!err)
+		err = read_sections(&p, cfg);
 	if (!err)
 		err = check_keys(&p, cfg);
+	if (!err)
+		err = check_lines(&p);
 	if (!err)
 		err = read_rlcd(&p, cfg);
 	for (i = 0; !err && i < cfg->limits_count; i++)
@@ -415,10 +594,15 @@ int rlc_config_parse(struct rlc_config *cfg, const char *text, size_t size, cons
 			   "too big for one segment: %" PRIu32 " limits, %" PRIu32
 			   " clients (a segment holds at most %u limits, %u ring slots in all)",
 			   cfg->limits_count, cfg->clients, RLC_LIMITS_MAX, RLC_SLOTS_MAX);
+	if (!err)
+		err = check_layout(&p, cfg);
 	free(p.limits);
+	free(p.of);
 	rlc_ini_free(&p.ini);
-	if (err)
+	if (err) {
 		rlc_config_free(cfg);
+		escape_controls(why, len);
+	}
 	return err;
 }
 
@@ -458,18 +642,43 @@ static char *read_all(int fd, size_t *size)
 	return NULL;
 }
 
+/* What a file that is not a regular file is, for messages. */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a fifo";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "of an unknown type";
+}
+
 int rlc_config_load(struct rlc_config *cfg, const char *path, char *why, size_t len)
 {
+	struct stat st;
 	size_t size = 0;
 	char *text;
 	int fd, err;
 
 	rlc_config_defaults(cfg);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	/* O_NONBLOCK: opening a fifo for reading would wait for a writer */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
 		err = -errno;
+		if (fd >= 0)
+			close(fd);
 		snprintf(why, len, "%s: %s", path, strerror(-err));
 		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		snprintf(why, len, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
+		return -EINVAL;
 	}
 	text = read_all(fd, &size);
 	err = text ? 0 : -errno;

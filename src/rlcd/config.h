@@ -50,9 +50,12 @@ void rlc_config_defaults(struct rlc_config *cfg);
 /*
  * Parse `size` bytes of rlc.ini(5) text into *cfg (which it initializes).
  * `file` names the text in messages.  Checks everything a segment needs,
- * including that the group exists.  Returns 0; -EINVAL with a one-line
- * reason naming file, section and key in `why`; -ENOMEM.  On failure *cfg
- * holds nothing to free.
+ * including that the group exists and that this process may give the
+ * segment to it, then lays the configuration out in private memory and
+ * validates it with rlc_segment_check(), as every client will.  Returns 0;
+ * -EINVAL with a one-line reason naming file, section and key in `why`,
+ * every byte of it outside printable ASCII written as \xNN; -ENOMEM.  On
+ * failure *cfg holds nothing to free.
  */
 int rlc_config_parse(struct rlc_config *cfg, const char *text, size_t size, const char *file,
 		     char *why, size_t len);
@@ -60,7 +63,9 @@ int rlc_config_parse(struct rlc_config *cfg, const char *text, size_t size, cons
 /*
  * rlc_config_parse() on the file at `path`, read whole first so that it is
  * parsed as one consistent snapshot.  Returns as rlc_config_parse(), or the
- * -errno of opening or reading it (-ENOENT when it does not exist).
+ * -errno of opening or reading it (-ENOENT when it does not exist), or
+ * -EINVAL, without blocking, when it is not a regular file (a fifo, a
+ * directory, a device).
  */
 int rlc_config_load(struct rlc_config *cfg, const char *path, char *why, size_t len);
 

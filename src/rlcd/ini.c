@@ -83,50 +83,118 @@ static int text_to_memfd(const char *text, size_t size)
 	return fd;
 }
 
+/* A copy of `name` (`n` bytes) in lower case, as iniparser's strlwc makes it. */
+static char *lower_dup(const char *name, size_t n)
+{
+	char *copy = strndup(name, n);
+	size_t i;
+
+	for (i = 0; copy && i < n; i++)
+		copy[i] = (char)tolower((unsigned char)copy[i]);
+	return copy;
+}
+
 static int add_section(struct rlc_ini *ini, const char *name, size_t n, unsigned line)
 {
 	struct rlc_ini_section *grown;
-	size_t i;
 
 	grown = realloc(ini->sections, (ini->count + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
 	ini->sections = grown;
-	grown[ini->count].name = strndup(name, n);
+	grown[ini->count].name = lower_dup(name, n);
 	if (!grown[ini->count].name)
 		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		grown[ini->count].name[i] = (char)tolower((unsigned char)name[i]);
 	grown[ini->count].line = line;
 	ini->count++;
 	return 0;
 }
 
-/* A logical line that iniparser takes as [header]: add its name. */
-static int check_header(struct rlc_ini *ini, const char *s, unsigned line)
+/*
+ * iniparser takes a value that starts with a quote `mark` up to the next
+ * same quote, and drops the rest; a value with no closing quote it takes
+ * whole.  `rest` follows the opening quote.
+ */
+static enum rlc_ini_quote quote_of(char mark, const char *rest)
 {
 	const char *close;
+
+	if (!mark)
+		return RLC_INI_QUOTE_FINE;
+	close = strchr(rest, mark);
+	if (!close)
+		return RLC_INI_QUOTE_OPEN;
+	for (close++; isspace((unsigned char)*close); close++)
+		;
+	return *close == '\0' || *close == ';' || *close == '#' ? RLC_INI_QUOTE_FINE
+								: RLC_INI_QUOTE_TRAILING;
+}
+
+static int add_key(struct rlc_ini *ini, const char *name, size_t n, unsigned line,
+		   const char *value)
+{
+	char mark = *value == '"' || *value == '\'' ? *value : '\0';
+	struct rlc_ini_key *grown;
+
+	/* doubling: a large file may hold many keys */
+	if ((ini->keys_count & (ini->keys_count - 1)) == 0) {
+		grown = realloc(ini->keys, (ini->keys_count ? 2 * ini->keys_count : 1) *
+						   sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		ini->keys = grown;
+	}
+	ini->keys[ini->keys_count] = (struct rlc_ini_key){
+		lower_dup(name, n), ini->count ? ini->count - 1 : RLC_INI_NO_SECTION, line,
+		quote_of(mark, value + 1), mark
+	};
+	if (!ini->keys[ini->keys_count].name)
+		return -ENOMEM;
+	ini->keys_count++;
+	return 0;
+}
+
+/*
+ * A logical line as iniparser_line() takes it, stripped: blank or a comment
+ * adds nothing, "[...]" a section (the name before the first ']'), and
+ * "key = value" a key (what lies before the first '=').  iniparser_load()
+ * has refused every other line already, bar one-character lines it skips.
+ */
+static int list_line(struct rlc_ini *ini, const char *s, unsigned line)
+{
+	const char *close, *eq;
 	size_t n;
 
 	while (isspace((unsigned char)*s))
 		s++;
 	n = strlen(s);
-	if (n < 2 || s[0] != '[' || s[n - 1] != ']')
+	if (n == 0 || s[0] == '#' || s[0] == ';')
 		return 0;
-	/* the name is what lies before the first ']', stripped */
-	for (s++, close = strchr(s, ']'); s < close && isspace((unsigned char)*s); s++)
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		for (s++, close = strchr(s, ']'); s < close && isspace((unsigned char)*s); s++)
+			;
+		while (close > s && isspace((unsigned char)close[-1]))
+			close--;
+		return add_section(ini, s, (size_t)(close - s), line);
+	}
+	eq = strchr(s, '=');
+	if (!eq || eq == s)
+		return 0;
+	for (close = eq; close > s && isspace((unsigned char)close[-1]); close--)
 		;
-	while (close > s && isspace((unsigned char)close[-1]))
-		close--;
-	return add_section(ini, s, (size_t)(close - s), line);
+	for (eq++; isspace((unsigned char)*eq); eq++)
+		;
+	return add_key(ini, s, (size_t)(close - s), line, eq);
 }
 
 /*
- * List the headers as iniparser_load() reads lines: blanks at the end are
- * stripped, a line then ending in '\' continues on the next one, and a
- * header is a logical line that starts with '[' and ends with ']'.
+ * List headers and keys as iniparser_load() reads lines: blanks at the end
+ * are stripped, and a line then ending in '\' continues on the next one.
+ * A continuation with no line after it iniparser drops without a word:
+ * that is refused, naming the line.
  */
-static int list_sections(struct rlc_ini *ini, const char *text, size_t size)
+static int list_lines(struct rlc_ini *ini, const char *text, size_t size, const char *file,
+		      char *why, size_t len)
 {
 	const char *p = text, *end = text + size;
 	char line[INI_LINE_MAX + 1];
@@ -149,14 +217,22 @@ static int list_sections(struct rlc_ini *ini, const char *text, size_t size)
 		p = nl ? nl + 1 : end;
 		while (used > 0 && isspace((unsigned char)line[used - 1]))
 			used--;
-		if (used > 0 && line[used - 1] == '\\' && p < end) {
+		if (used > 0 && line[used - 1] == '\\') {
 			used--;
 			continue;
 		}
 		line[used] = '\0';
 		used = 0;
-		if ((err = check_header(ini, line, first)))
+		if ((err = list_line(ini, line, first))) {
+			snprintf(why, len, "%s: %s", file, strerror(-err));
 			return err;
+		}
+	}
+	if (used > 0) {
+		snprintf(why, len,
+			 "%s: line %u: ends in \\ but no line follows to continue it; remove the \\",
+			 file, lineno);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -164,6 +240,7 @@ static int list_sections(struct rlc_ini *ini, const char *text, size_t size)
 int rlc_ini_parse(struct rlc_ini *ini, const char *text, size_t size, const char *file, char *why,
 		  size_t len)
 {
+	static const char bom[3] = { '\xef', '\xbb', '\xbf' };
 	char path[64];
 	const char *nul = memchr(text, '\0', size);
 	int fd, err;
@@ -173,6 +250,11 @@ int rlc_ini_parse(struct rlc_ini *ini, const char *text, size_t size, const char
 		snprintf(why, len, "%s: NUL byte at offset %zu: not a text file", file,
 			 (size_t)(nul - text));
 		return -EINVAL;
+	}
+	/* iniparser would read the mark as part of the first line */
+	if (size >= sizeof(bom) && memcmp(text, bom, sizeof(bom)) == 0) {
+		text += sizeof(bom);
+		size -= sizeof(bom);
 	}
 	fd = text_to_memfd(text, size);
 	if (fd < 0) {
@@ -189,10 +271,8 @@ int rlc_ini_parse(struct rlc_ini *ini, const char *text, size_t size, const char
 		explain_load_error(file, path, why, len);
 		return -EINVAL;
 	}
-	if ((err = list_sections(ini, text, size))) {
-		snprintf(why, len, "%s: %s", file, strerror(-err));
+	if ((err = list_lines(ini, text, size, file, why, len)))
 		rlc_ini_free(ini);
-	}
 	return err;
 }
 
@@ -205,5 +285,8 @@ void rlc_ini_free(struct rlc_ini *ini)
 	for (i = 0; i < ini->count; i++)
 		free(ini->sections[i].name);
 	free(ini->sections);
+	for (i = 0; i < ini->keys_count; i++)
+		free(ini->keys[i].name);
+	free(ini->keys);
 	memset(ini, 0, sizeof(*ini));
 }

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "duration.h"
+
 #define PPM UINT64_C(1000000)
 
 static uint64_t align_line(uint64_t n)
@@ -13,9 +15,26 @@ static uint64_t align_line(uint64_t n)
 	return (n + RLC_CACHELINE - 1) / RLC_CACHELINE * RLC_CACHELINE;
 }
 
+/* Is W within the bounds of rlc/segment.h?  Says which one it is not. */
+static int interval_ok(const struct rlc_limit_config *lc, char *why, size_t len)
+{
+	char w[RLC_DURATION_TEXT_MAX], bound[RLC_DURATION_TEXT_MAX];
+	int too_short = lc->interval_ns < RLC_INTERVAL_MIN_NS;
+
+	if (!too_short && lc->interval_ns <= RLC_INTERVAL_MAX_NS)
+		return 1;
+	rlc_duration_format(w, sizeof(w), lc->interval_ns, 0);
+	rlc_duration_format(bound, sizeof(bound),
+			    too_short ? RLC_INTERVAL_MIN_NS : RLC_INTERVAL_MAX_NS, 0);
+	snprintf(why, len, "[limit %s] interval: %s is too %s; an interval is at %s %s", lc->name,
+		 w, too_short ? "short" : "long", too_short ? "least" : "most", bound);
+	return 0;
+}
+
 int rlc_limit_derive(const struct rlc_limit_config *lc, uint32_t *effective, uint64_t *step_ns,
 		     char *why, size_t len)
 {
+	char unit[RLC_DURATION_TEXT_MAX];
 	uint64_t eff;
 
 	if (lc->capacity == 0 || lc->capacity > RLC_COUNT_MAX) {
@@ -33,10 +52,9 @@ int rlc_limit_derive(const struct rlc_limit_config *lc, uint32_t *effective, uin
 			 lc->capacity);
 		return -EINVAL;
 	}
-	if (lc->interval_ns == 0) {
-		snprintf(why, len, "[limit %s] interval: must be above zero", lc->name);
+	/* W <= 7 d keeps every time sum on a limit far from 64-bit wrap */
+	if (!interval_ok(lc, why, len))
 		return -EINVAL;
-	}
 	if (lc->algorithm == RLC_ALGO_WINDOW) {
 		if (lc->slots < 2 || lc->slots > RLC_SLOTS_PER_LIMIT_MAX) {
 			snprintf(why, len, "[limit %s] slots: %" PRIu32 " is outside 2..%u", lc->name,
@@ -52,9 +70,15 @@ int rlc_limit_derive(const struct rlc_limit_config *lc, uint32_t *effective, uin
 			return -EINVAL;
 		}
 	} else if (lc->algorithm == RLC_ALGO_BUCKET) {
+		/* step <= W <= 7 d, so the burst (eff x step < W + eff) cannot wrap */
 		*step_ns = (lc->interval_ns + eff - 1) / eff;
-		if (*step_ns > (UINT64_C(1) << 62) / eff) {
-			snprintf(why, len, "[limit %s] interval: too long for a bucket", lc->name);
+		if (*step_ns < RLC_BUCKET_STEP_MIN_NS) {
+			rlc_duration_format(unit, sizeof(unit), RLC_BUCKET_STEP_MIN_NS, 0);
+			snprintf(why, len,
+				 "[limit %s] interval: interval / effective capacity = %" PRIu64
+				 " ns per unit is below the %" PRIu64 " ns minimum (a bucket refills at "
+				 "most one unit per %s); use a longer interval or a smaller capacity",
+				 lc->name, *step_ns, RLC_BUCKET_STEP_MIN_NS, unit);
 			return -EINVAL;
 		}
 	} else {

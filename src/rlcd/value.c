@@ -13,9 +13,9 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Leading decimal digits of `s` into *out; returns how many, 0 if none or
- * if the number exceeds `max` (then *too_big is set). */
-static size_t digits(const char *s, uint64_t max, uint64_t *out, int *too_big)
+/* Leading decimal digits of `s`: how many, their value in *out, and
+ * whether that value overflowed 64 bits (*out is then meaningless). */
+static size_t digits(const char *s, uint64_t *out, int *too_big)
 {
 	uint64_t v = 0;
 	size_t n;
@@ -24,30 +24,36 @@ static size_t digits(const char *s, uint64_t max, uint64_t *out, int *too_big)
 	for (n = 0; is_digit(s[n]); n++) {
 		uint64_t d = (uint64_t)(s[n] - '0');
 
-		if (v > (max - d) / 10) {
-			*too_big = 1;
-			return 0;
-		}
+		*too_big |= v > (UINT64_MAX - d) / 10;
 		v = v * 10 + d;
 	}
 	*out = v;
 	return n;
 }
 
-int rlc_parse_uint(const char *s, uint64_t max, uint64_t *out, char *why, size_t len)
+int rlc_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out, char *why,
+		   size_t len)
 {
 	int too_big;
-	size_t n = digits(s, max, out, &too_big);
+	uint64_t v;
+	size_t n = digits(s, &v, &too_big);
 
-	if (too_big) {
-		snprintf(why, len, "\"%s\" is above %" PRIu64, s, max);
-		return -EINVAL;
-	}
 	if (n == 0 || s[n] != '\0') {
 		snprintf(why, len, "\"%s\" is not a whole number", s);
 		return -EINVAL;
 	}
+	if (too_big || v < min || v > max) {
+		snprintf(why, len, "\"%s\" is outside %" PRIu64 "..%" PRIu64, s, min, max);
+		return -EINVAL;
+	}
+	*out = v;
 	return 0;
+}
+
+static int above_100(const char *s, char *why, size_t len)
+{
+	snprintf(why, len, "\"%s\" is above 100%%", s);
+	return -EINVAL;
 }
 
 int rlc_parse_ppm(const char *s, uint32_t *ppm, char *why, size_t len)
@@ -56,21 +62,22 @@ int rlc_parse_ppm(const char *s, uint32_t *ppm, char *why, size_t len)
 	size_t n, f = 0, end;
 	int too_big, percent;
 
-	n = digits(s, UINT32_MAX, &whole, &too_big);
+	n = digits(s, &whole, &too_big);
 	end = n;
 	if (n > 0 && s[n] == '.')
 		for (end = n + 1; is_digit(s[end]); end++)
 			f++;
 	percent = n > 0 && s[end] == '%';
-	if (too_big || n == 0 || (end > n && f == 0) || s[end + (size_t)percent] != '\0') {
-		snprintf(why, len, too_big ? "\"%s\" is too large"
-					   : "\"%s\" is not a fraction: write e.g. 5%% or 0.05",
-			 s);
+	if (n == 0 || (end > n && f == 0) || s[end + (size_t)percent] != '\0') {
+		snprintf(why, len, "\"%s\" is not a fraction: write e.g. 5%% or 0.05", s);
 		return -EINVAL;
 	}
 	/* ppm per unit of the written number (1% = 10^4, 1 = 10^6); each
-	 * fraction digit is worth a tenth of the one before it */
+	 * fraction digit is worth a tenth of the one before it.  A whole part
+	 * above 2^32 is far above 100% and would overflow the product. */
 	scale = percent ? PPM / 100 : PPM;
+	if (too_big || whole > UINT32_MAX)
+		return above_100(s, why, len);
 	whole *= scale;
 	for (end = n + 1; f > 0; end++, f--) {
 		uint64_t d = (uint64_t)(s[end] - '0');
@@ -85,10 +92,8 @@ int rlc_parse_ppm(const char *s, uint32_t *ppm, char *why, size_t len)
 		frac += d * scale;
 	}
 	whole += frac;
-	if (whole > UINT32_MAX) {
-		snprintf(why, len, "\"%s\" is too large", s);
-		return -EINVAL;
-	}
+	if (whole > UINT32_MAX)
+		return above_100(s, why, len);
 	*ppm = (uint32_t)whole;
 	return 0;
 }
@@ -98,10 +103,11 @@ int rlc_parse_mode(const char *s, mode_t *mode, char *why, size_t len)
 	unsigned v = 0;
 	size_t n;
 
-	for (n = 0; s[n] >= '0' && s[n] <= '7' && n < 5; n++)
+	/* leading zeros are free; stop once the bits are past 07777 */
+	for (n = 0; s[n] >= '0' && s[n] <= '7' && v <= 07777; n++)
 		v = v * 8 + (unsigned)(s[n] - '0');
-	if (n == 0 || s[n] != '\0' || v > 0777) {
-		snprintf(why, len, "\"%s\" is not an octal mode such as 0660 (at most 0777)", s);
+	if (n == 0 || s[n] != '\0' || v > 07777) {
+		snprintf(why, len, "\"%s\" is not an octal mode such as 0660", s);
 		return -EINVAL;
 	}
 	*mode = (mode_t)v;
