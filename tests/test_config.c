@@ -485,10 +485,6 @@ static void test_config_interval_bounds(void **state)
 		"interval is at most 7d");
 	refused("[limit a.b]\ncapacity = 5\ninterval = 8d\n",
 		"rlc.ini: [limit a.b] interval: 8d is too long; an interval is at most 7d");
-	refused("[limit a.b]\nalgorithm = bucket\ncapacity = 16777215\ninterval = 1s\n",
-		"rlc.ini: [limit a.b] interval: interval / effective capacity = 60 ns per unit is "
-		"below the 1000 ns minimum (a bucket refills at most one unit per 1us); use a "
-		"longer interval or a smaller capacity");
 	refused("[limit a.b]\ncapacity = 5\ninterval = 1ms\nslots = 12\n",
 		"rlc.ini: [limit a.b] slots: interval / (slots - 1) = 90910 ns is below the 100000 "
 		"ns minimum slot width; use fewer slots");

@@ -13,7 +13,7 @@
 
 /* A window of `cap` per `interval_ms` over `slots` slots, in process memory. */
 struct fixture {
-	rlc_word state, sum;
+	rlc_word state, sum, frees;
 	rlc_word ring[RLC_SLOTS_PER_LIMIT_MAX];
 	struct rlc_limit_view limit; /* as rlc_open copies it */
 };
@@ -25,6 +25,7 @@ static void setup_window(uint32_t cap, uint64_t interval_ms, uint32_t slots)
 	memset(&fx, 0, sizeof(fx));
 	fx.limit.state = &fx.state;
 	fx.limit.sum = &fx.sum;
+	fx.limit.frees = &fx.frees;
 	fx.limit.ring = fx.ring;
 	fx.limit.epoch_max = RLC_EPOCH_MAX;
 	fx.limit.algorithm = RLC_ALGO_WINDOW;

@@ -57,7 +57,6 @@
 #define RLC_INTERVAL_MIN_NS UINT64_C(1000000)                  /* 1 ms */
 #define RLC_INTERVAL_MAX_NS (UINT64_C(7) * 86400 * 1000000000) /* 7 days */
 #define RLC_STEP_MIN_NS UINT64_C(100000)       /* narrowest window slot, 100 us */
-#define RLC_BUCKET_STEP_MIN_NS UINT64_C(1000)  /* a bucket refills 1e6 units/s at most */
 
 enum rlc_algorithm {
 	RLC_ALGO_WINDOW = 1, /* sliding ring of slots: N per rolling W */
@@ -101,7 +100,8 @@ struct rlc_limit {
 	/* Hot line: every grant reads and CASes it. */
 	rlc_word state; /* window: head (epoch, count); bucket: TAT ns */
 	rlc_word sum;   /* window: (head epoch, completed-slot sum) cache */
-	uint8_t pad0[48];
+	rlc_word frees; /* window: (epoch, epochs until its oldest grant leaves) cache */
+	uint8_t pad0[40];
 
 	/* Configuration, immutable once published. */
 	uint32_t name;        /* index into names */
@@ -159,6 +159,7 @@ RLC_STATIC_ASSERT(offsetof(struct rlc_header, heartbeat_ns) == 152, "heartbeat_n
 RLC_STATIC_ASSERT(offsetof(struct rlc_header, generation) == 168, "generation");
 RLC_STATIC_ASSERT(sizeof(struct rlc_limit) == 128, "limit is 2 lines");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, sum) == 8, "limit.sum");
+RLC_STATIC_ASSERT(offsetof(struct rlc_limit, frees) == 16, "limit.frees");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, name) == 64, "limit config line");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, interval_ns) == 96, "interval_ns");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, origin_ns) == 112, "origin_ns");
@@ -194,6 +195,7 @@ struct rlc_layout {
 struct rlc_limit_view {
 	rlc_word *state; /* window: head (epoch, count); bucket: TAT ns */
 	rlc_word *sum;   /* window: (epoch, completed-slot sum) cache */
+	rlc_word *frees; /* window: (epoch, epochs until weight leaves the ring) cache */
 	rlc_word *ring;  /* window: its `slots` ring words; bucket: NULL */
 	uint64_t interval_ns;
 	uint64_t step_ns;   /* window: slot width; bucket: ns per unit */
@@ -320,7 +322,7 @@ static inline int rlc_segment_read_limit(void *base, const struct rlc_layout *la
 			v->epoch_max = RLC_EPOCH_MAX;
 	} else if (l.algorithm == RLC_ALGO_BUCKET) {
 		/* burst = effective x step stays within two of the longest intervals */
-		if (l.slots != 0 || l.step_ns < RLC_BUCKET_STEP_MIN_NS ||
+		if (l.slots != 0 || l.step_ns == 0 ||
 		    l.step_ns > 2 * RLC_INTERVAL_MAX_NS / l.effective)
 			return rlc__fail(why, len, -EBADMSG,
 					 "corrupt segment: limit %u (%s) bucket step %" PRIu64
@@ -334,6 +336,7 @@ static inline int rlc_segment_read_limit(void *base, const struct rlc_layout *la
 	}
 	v->state = &rec->state;
 	v->sum = &rec->sum;
+	v->frees = &rec->frees;
 	v->interval_ns = l.interval_ns;
 	v->step_ns = l.step_ns;
 	v->origin_ns = l.origin_ns;

@@ -105,43 +105,70 @@ static inline uint64_t rlc__window_slot(const struct rlc_limit_view *v, uint64_t
 	return RLC__EPOCH(w) == want ? RLC__COUNT(w) : 0;
 }
 
-/* The ring's total over the completed epochs (e - S, e), saturated. */
-static inline uint64_t rlc__window_completed(const struct rlc_limit_view *v, uint64_t e)
+/*
+ * The ring's total over the completed epochs (e - S, e), saturated, and in
+ * *frees the first j >= 1 such that weight leaves the ring at epoch e + j
+ * (S when the ring holds none).
+ */
+static inline uint64_t rlc__window_completed(const struct rlc_limit_view *v, uint64_t e,
+					     uint64_t *frees)
 {
-	uint64_t k, w, sum = 0;
+	uint64_t k, w, sum = 0, oldest = 0;
 	uint32_t i = (uint32_t)(e % v->slots); /* one division, then walk back */
 
 	for (k = 1; k < v->slots && k <= e; k++) {
 		i = i ? i - 1 : v->slots - 1;
 		/* Relaxed: as in rlc__window_slot. */
 		w = rlc__load_relaxed(&v->ring[i]);
-		if (RLC__EPOCH(w) == e - k)
+		if (RLC__EPOCH(w) == e - k && RLC__COUNT(w) != 0) {
 			sum += RLC__COUNT(w);
+			oldest = k;
+		}
 	}
+	*frees = v->slots - oldest; /* epoch e - k leaves at e + S - k */
 	return sum < RLC_COUNT_MAX ? sum : RLC_COUNT_MAX;
 }
 
-/* Install (e, sum) as the cache unless it already holds e or later. */
-static inline void rlc__window_cache(const struct rlc_limit_view *v, uint64_t e, uint64_t sum)
+/* Install `value` for epoch e in cache word `word` unless it holds e or later. */
+static inline void rlc__window_install(rlc_word *word, uint64_t e, uint64_t value)
 {
-	uint64_t cached = rlc__load_relaxed(v->sum);
+	uint64_t cached = rlc__load_relaxed(word);
 
-	/* Relaxed: see "Memory order" above.  Ends once the cache holds e or a
+	/* Relaxed: see "Memory order" above.  Ends once the word holds e or a
 	 * later epoch: each failure means another process moved it forward. */
-	while (RLC__EPOCH(cached) < e && !rlc__cas_relaxed(v->sum, &cached, RLC__WORD(e, sum)))
+	while (RLC__EPOCH(cached) < e && !rlc__cas_relaxed(word, &cached, RLC__WORD(e, value)))
 		;
+}
+
+/* Cache what rlc__window_completed found for epoch e. */
+static inline void rlc__window_cache(const struct rlc_limit_view *v, uint64_t e, uint64_t sum,
+				     uint64_t frees)
+{
+	rlc__window_install(v->frees, e, frees);
+	rlc__window_install(v->sum, e, sum);
 }
 
 /* sum(e), from the cache when it is for e; caches what it computes. */
 static inline uint64_t rlc__window_sum(const struct rlc_limit_view *v, uint64_t e)
 {
-	uint64_t cached = rlc__load_relaxed(v->sum), sum;
+	uint64_t cached = rlc__load_relaxed(v->sum), sum, frees;
 
 	if (RLC__EPOCH(cached) == e)
 		return RLC__COUNT(cached);
-	sum = rlc__window_completed(v, e);
-	rlc__window_cache(v, e, sum);
+	sum = rlc__window_completed(v, e, &frees);
+	rlc__window_cache(v, e, sum, frees);
 	return sum;
+}
+
+/* Where a refusal's walk may start: the cached `frees` of epoch e, else 1. */
+static inline uint64_t rlc__window_frees(const struct rlc_limit_view *v, uint64_t e)
+{
+	uint64_t cached = rlc__load_relaxed(v->frees); /* relaxed: a hint */
+
+	return RLC__EPOCH(cached) == e && RLC__COUNT(cached) >= 1 &&
+			       RLC__COUNT(cached) <= v->slots
+		       ? RLC__COUNT(cached)
+		       : 1;
 }
 
 /*
@@ -168,27 +195,30 @@ static inline int rlc__window_seal(const struct rlc_limit_view *v, uint64_t he, 
 /*
  * A refusal at epoch e, with `current` counted in e itself and `completed`
  * in the epochs before it: the time from `now` until the first epoch
- * boundary after which `weight` fits.  Walks from the oldest epoch, so it
- * costs one step per epoch waited (one at saturation), and none when only
- * the end of epoch e helps.  Exact when `completed` is the ring's sum, as
- * the cache is except while a refund races with its computation (see
- * rlc__window_uncache); then the wait it gives is longer, never shorter.
+ * boundary after which `weight` fits.  The walk starts at `from`, the
+ * first epoch at which anything leaves the ring (rlc__window_completed's
+ * `frees`, cached per epoch), so it costs one step per epoch that frees
+ * weight before the answer: one at saturation, one after a burst that
+ * filled the window in one slot, none when only the end of epoch e helps.
+ * Exact when `completed` is the ring's sum, as the cache is except while a
+ * refund races with its computation (see rlc__window_uncache); then the
+ * wait it gives is longer, never shorter.
  */
 static inline uint64_t rlc__window_retry(const struct rlc_limit_view *v, uint64_t e,
 					 uint64_t current, uint64_t completed, uint32_t weight,
-					 uint64_t now)
+					 uint64_t from, uint64_t now)
 {
 	const uint64_t S = v->slots;
 	const uint64_t into = now - (v->origin_ns + e * v->step_ns);
 	uint64_t j, need = current + completed + weight, w;
-	uint32_t i = (uint32_t)((e + 1) % S); /* the slot of epoch e + 1 - S */
+	uint32_t i = (uint32_t)((e + from) % S); /* the slot of epoch e + from - S */
 
 	/* At epoch e + j the epochs up to e + j - S have left the window;
 	 * at e + S everything counted now, `current` included, has.  Before
 	 * that `current` stays: if it alone leaves no room, wait for e + S. */
 	if (current + weight > v->effective)
 		return S * v->step_ns - into;
-	for (j = 1; j < S; j++, i = i + 1 == S ? 0 : i + 1) {
+	for (j = from; j < S; j++, i = i + 1 == S ? 0 : i + 1) {
 		if (e + j >= S) {
 			/* Relaxed: as in rlc__window_slot. */
 			w = rlc__load_relaxed(&v->ring[i]);
@@ -218,7 +248,7 @@ static inline int rlc_window_take(const struct rlc_limit_view *v, uint64_t now, 
 	/* Pairs with the release half of the CAS that stored this head: the
 	 * seals of every epoch it moved past are visible below. */
 	uint64_t head = rlc__load_acquire(v->state);
-	uint64_t he, hc, e, start, sum, again;
+	uint64_t he, hc, e, start, sum, frees, again;
 	int fits;
 
 	if (now < v->origin_ns) {
@@ -241,7 +271,8 @@ static inline int rlc_window_take(const struct rlc_limit_view *v, uint64_t now, 
 		if (e == he) {
 			sum = rlc__window_sum(v, e);
 			if (hc + sum + weight > v->effective) {
-				*retry_ns = rlc__window_retry(v, e, hc, sum, weight, now);
+				*retry_ns = rlc__window_retry(v, e, hc, sum, weight,
+							      rlc__window_frees(v, e), now);
 				return -EAGAIN;
 			}
 			/* acq_rel: see the acquire above; failure reloads with acquire. */
@@ -260,17 +291,17 @@ static inline int rlc_window_take(const struct rlc_limit_view *v, uint64_t now, 
 			head = again;
 			continue;
 		}
-		sum = rlc__window_completed(v, e);
+		sum = rlc__window_completed(v, e, &frees);
 		fits = sum + weight <= v->effective;
 		/* Release: publishes the seal above to every later head reader. */
 		if (!rlc__cas_acq_rel(v->state, &head, RLC__WORD(e, fits ? weight : 0)))
 			continue;
-		rlc__window_cache(v, e, sum);
+		rlc__window_cache(v, e, sum, frees);
 		if (fits) {
 			*token = e;
 			return 0;
 		}
-		*retry_ns = rlc__window_retry(v, e, 0, sum, weight, now);
+		*retry_ns = rlc__window_retry(v, e, 0, sum, weight, frees, now);
 		return -EAGAIN;
 	}
 }
@@ -349,7 +380,7 @@ static inline int rlc_window_used(const struct rlc_limit_view *v, uint64_t now, 
 {
 	/* Pairs with the head CAS release, as in rlc_window_take. */
 	uint64_t head = rlc__load_acquire(v->state);
-	uint64_t he = RLC__EPOCH(head), hc = RLC__COUNT(head), e, cached, sealed;
+	uint64_t he = RLC__EPOCH(head), hc = RLC__COUNT(head), e, cached, sealed, frees;
 
 	if (he > v->epoch_max)
 		return -EBADMSG;
@@ -361,10 +392,10 @@ static inline int rlc_window_used(const struct rlc_limit_view *v, uint64_t now, 
 	if (e == he) {
 		cached = rlc__load_relaxed(v->sum); /* relaxed: see "Memory order" */
 		*used = hc + (RLC__EPOCH(cached) == e ? RLC__COUNT(cached)
-						      : rlc__window_completed(v, e));
+						      : rlc__window_completed(v, e, &frees));
 		return 0;
 	}
-	*used = rlc__window_completed(v, e);
+	*used = rlc__window_completed(v, e, &frees);
 	if (e - he < v->slots) {
 		sealed = rlc__window_slot(v, he);
 		*used += hc > sealed ? hc - sealed : 0;

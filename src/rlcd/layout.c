@@ -34,7 +34,6 @@ static int interval_ok(const struct rlc_limit_config *lc, char *why, size_t len)
 int rlc_limit_derive(const struct rlc_limit_config *lc, uint32_t *effective, uint64_t *step_ns,
 		     char *why, size_t len)
 {
-	char unit[RLC_DURATION_TEXT_MAX];
 	uint64_t eff;
 
 	if (lc->capacity == 0 || lc->capacity > RLC_COUNT_MAX) {
@@ -72,15 +71,6 @@ int rlc_limit_derive(const struct rlc_limit_config *lc, uint32_t *effective, uin
 	} else if (lc->algorithm == RLC_ALGO_BUCKET) {
 		/* step <= W <= 7 d, so the burst (eff x step < W + eff) cannot wrap */
 		*step_ns = (lc->interval_ns + eff - 1) / eff;
-		if (*step_ns < RLC_BUCKET_STEP_MIN_NS) {
-			rlc_duration_format(unit, sizeof(unit), RLC_BUCKET_STEP_MIN_NS, 0);
-			snprintf(why, len,
-				 "[limit %s] interval: interval / effective capacity = %" PRIu64
-				 " ns per unit is below the %" PRIu64 " ns minimum (a bucket refills at "
-				 "most one unit per %s); use a longer interval or a smaller capacity",
-				 lc->name, *step_ns, RLC_BUCKET_STEP_MIN_NS, unit);
-			return -EINVAL;
-		}
 	} else {
 		snprintf(why, len, "[limit %s] algorithm: unknown", lc->name);
 		return -EINVAL;

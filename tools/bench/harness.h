@@ -25,7 +25,15 @@
 #define HARNESS_PROCS_MAX 64u
 
 enum bench_family { FAMILY_FLOOR, FAMILY_RLC, FAMILY_MUTEX, FAMILY_REDIS };
-enum bench_shape { SHAPE_FLOOR, SHAPE_WINDOW, SHAPE_BUCKET, SHAPE_LINKED };
+enum bench_shape {
+	SHAPE_FLOOR,
+	SHAPE_WINDOW,
+	SHAPE_BUCKET,
+	SHAPE_LINKED,
+	SHAPE_REFUSE_S2,   /* refusals of a full window, S = 2 */
+	SHAPE_REFUSE_S64,  /* ... S = 64 */
+	SHAPE_REFUSE_S4096 /* ... S = 4096 */
+};
 
 /* One kind of operation, and how each process gets ready to run it. */
 struct bench_op {

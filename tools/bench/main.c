@@ -32,7 +32,7 @@
 #define REDIS_OPS_DIVISOR 20u
 #define REDIS_BATCH 50u
 #define PROCS_LIST_MAX 8u
-#define OPS_MAX (1 + 3 + 3 + 1) /* floor, rlc x 3, mutex x 3, redis */
+#define OPS_MAX (1 + RLC_RUNNER_OPS + 3 + 1) /* floor, rlc cases, mutex x 3, redis */
 
 struct options {
 	unsigned long ops;
@@ -162,7 +162,7 @@ static int set_up_cases(struct bench_op *ops, char *segment, const struct option
 		return err;
 	}
 	rlc_runner_ops(&ops[n], segment);
-	n += 3;
+	n += RLC_RUNNER_OPS;
 	if ((err = mutex_runner_ops(&ops[n], why, sizeof(why))) != 0) {
 		fprintf(stderr, "rlc-bench: %s\n", why);
 		return err;
@@ -211,6 +211,12 @@ static int run_cases(struct bench_op *ops, int nops, const struct options *o, do
 	return failed;
 }
 
+static int refusal_case(const struct case_result *r)
+{
+	return r->shape == SHAPE_REFUSE_S2 || r->shape == SHAPE_REFUSE_S64 ||
+	       r->shape == SHAPE_REFUSE_S4096;
+}
+
 int main(int argc, char **argv)
 {
 	struct bench_op ops[OPS_MAX];
@@ -254,6 +260,8 @@ int main(int argc, char **argv)
 	report_method(stdout, BATCH, REDIS_BATCH, stamp_ns);
 	report_targets(stdout, rows, nrows, o.lo, o.hi);
 	for (i = 0; i < nrows; i++) {
+		if (refusal_case(&rows[i]))
+			continue; /* refusing is what these cases time */
 		refused += rows[i].refused;
 		/* The capacities outrun any machine: many refusals mean a limit
 		 * that does not refill, a few a stale clock after a preemption. */

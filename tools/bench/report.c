@@ -8,6 +8,7 @@
 #define TARGET_LINKED_NS 100.0
 #define TARGET_P999_X_MUTEX 10.0
 #define TARGET_X_REDIS 500.0
+#define TARGET_REFUSAL_X_GRANT 2.0
 
 #define COLS 11
 /* Below this many CPUs' worth of work at once, the processes of a case
@@ -236,6 +237,27 @@ static void target_x_redis(FILE *out, const struct case_result *rows, size_t n, 
 	verdict(out, what, measured, x >= TARGET_X_REDIS, (1 - x / TARGET_X_REDIS) * 100);
 }
 
+/* A refusal of a full S = 64 window <= TARGET_REFUSAL_X_GRANT x a grant. */
+static void target_refusal(FILE *out, const struct case_result *rows, size_t n, unsigned procs)
+{
+	const struct case_result *g = find(rows, n, FAMILY_RLC, SHAPE_WINDOW, procs);
+	const struct case_result *r = find(rows, n, FAMILY_RLC, SHAPE_REFUSE_S64, procs);
+	char what[128], measured[128];
+	double x;
+
+	snprintf(what, sizeof(what), "rlc refusal S=64 median <= %.0fx rlc window grant, %u %s",
+		 TARGET_REFUSAL_X_GRANT, procs, processes(procs));
+	if (!g || !r || !(g->median_ns > 0)) {
+		not_measured(out, what);
+		return;
+	}
+	x = r->median_ns / g->median_ns;
+	snprintf(measured, sizeof(measured), "%.2fx (%.1f vs %.1f ns)", x, r->median_ns,
+		 g->median_ns);
+	verdict(out, what, measured, x <= TARGET_REFUSAL_X_GRANT,
+		(x / TARGET_REFUSAL_X_GRANT - 1) * 100);
+}
+
 void report_targets(FILE *out, const struct case_result *rows, size_t n, unsigned lo,
 		    unsigned hi)
 {
@@ -243,6 +265,7 @@ void report_targets(FILE *out, const struct case_result *rows, size_t n, unsigne
 	target_x_floor(out, rows, n, SHAPE_WINDOW, lo);
 	target_x_floor(out, rows, n, SHAPE_BUCKET, lo);
 	target_linked(out, rows, n, lo);
+	target_refusal(out, rows, n, lo);
 	target_x_mutex(out, rows, n, SHAPE_WINDOW, hi);
 	target_x_mutex(out, rows, n, SHAPE_BUCKET, hi);
 	target_x_mutex(out, rows, n, SHAPE_LINKED, hi);

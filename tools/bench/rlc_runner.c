@@ -76,6 +76,29 @@ static int run_bucket(void *state)
 	return outcome(rlc_try(&w->h, w->id[BENCH_BUCKET], 1, &g));
 }
 
+/* A take of a full window: the refusal path, with its retry time. */
+static int run_full(struct rlc_worker *w, enum bench_limit limit)
+{
+	struct rlc_grant g;
+
+	return outcome(rlc_try(&w->h, w->id[limit], 1, &g));
+}
+
+static int run_full_s2(void *state)
+{
+	return run_full(state, BENCH_FULL_S2);
+}
+
+static int run_full_s64(void *state)
+{
+	return run_full(state, BENCH_FULL_S64);
+}
+
+static int run_full_s4096(void *state)
+{
+	return run_full(state, BENCH_FULL_S4096);
+}
+
 static int run_linked(void *state)
 {
 	static const uint32_t weights[3] = {1, 1, 1};
@@ -85,7 +108,7 @@ static int run_linked(void *state)
 	return outcome(rlc_try_n(&w->h, w->linked, weights, 3, &g));
 }
 
-void rlc_runner_ops(struct bench_op ops[3], char *segment)
+void rlc_runner_ops(struct bench_op ops[RLC_RUNNER_OPS], char *segment)
 {
 	void *arg = segment;
 
@@ -98,4 +121,13 @@ void rlc_runner_ops(struct bench_op ops[3], char *segment)
 	ops[2] = (struct bench_op){.name = "rlc 3-linked", .family = FAMILY_RLC,
 				   .shape = SHAPE_LINKED, .arg = arg, .attach = attach,
 				   .run = run_linked, .detach = detach};
+	ops[3] = (struct bench_op){.name = "rlc refusal S=2", .family = FAMILY_RLC,
+				   .shape = SHAPE_REFUSE_S2, .arg = arg, .attach = attach,
+				   .run = run_full_s2, .detach = detach};
+	ops[4] = (struct bench_op){.name = "rlc refusal S=64", .family = FAMILY_RLC,
+				   .shape = SHAPE_REFUSE_S64, .arg = arg, .attach = attach,
+				   .run = run_full_s64, .detach = detach};
+	ops[5] = (struct bench_op){.name = "rlc refusal S=4096", .family = FAMILY_RLC,
+				   .shape = SHAPE_REFUSE_S4096, .arg = arg, .attach = attach,
+				   .run = run_full_s4096, .detach = detach};
 }

@@ -9,10 +9,13 @@
 
 #include "harness.h"
 
+#define RLC_RUNNER_OPS 6
+
 /*
- * Fill ops[0..2] (window, bucket, 3-linked) for segment `segment`, which
- * must outlive them.
+ * Fill ops[0..5] (window, bucket, 3-linked grants; refusals of a full
+ * window at S = 2, 64, 4096) for segment `segment`, which must outlive
+ * them.
  */
-void rlc_runner_ops(struct bench_op ops[3], char *segment);
+void rlc_runner_ops(struct bench_op ops[RLC_RUNNER_OPS], char *segment);
 
 #endif

@@ -23,6 +23,10 @@ const struct rlc_limit_config bench_limits[BENCH_LIMITS] = {
 	[BENCH_BUCKET] = {"bench.bucket", "bench", RLC_ALGO_BUCKET, 16000000, 256 * MS, 0, 0},
 	[BENCH_LINK2] = {"bench.link2", "bench", RLC_ALGO_WINDOW, 16000000, 32 * MS, 64, 0},
 	[BENCH_LINK3] = {"bench.link3", "bench", RLC_ALGO_WINDOW, 16000000, 64 * MS, 64, 0},
+	[BENCH_FULL_S2] = {"bench.full-s2", "bench", RLC_ALGO_WINDOW, 1, 16 * MS, 2, 0},
+	[BENCH_FULL_S64] = {"bench.full-s64", "bench", RLC_ALGO_WINDOW, 1, 16 * MS, 64, 0},
+	/* 4095 slots of at least 100 us: a window of 1 s */
+	[BENCH_FULL_S4096] = {"bench.full-s4096", "bench", RLC_ALGO_WINDOW, 1, 1000 * MS, 4096, 0},
 };
 
 static int lay_out(int fd, size_t size, const struct rlc_config *cfg, char *why, size_t len)

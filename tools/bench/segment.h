@@ -6,7 +6,8 @@
  * Capacities are 16,000,000 per 16 to 256 ms: a unit every 1 to 16 ns,
  * beyond what two cores can take on one cache line, so that a grant is
  * never refused and every case times the grant path.  Refusals are still
- * counted and reported.
+ * counted and reported.  The BENCH_FULL_* limits are the opposite: capacity
+ * 1, so that nearly every take is a refusal, at S = 2, 64 and 4096.
  */
 #ifndef RLC_BENCH_SEGMENT_H
 #define RLC_BENCH_SEGMENT_H
@@ -21,6 +22,9 @@ enum bench_limit {
 	BENCH_BUCKET, /* GCRA: the single-limit bucket case (and Redis's twin) */
 	BENCH_LINK2,  /* with BENCH_WINDOW and BENCH_LINK3: the 3-linked request */
 	BENCH_LINK3,
+	BENCH_FULL_S2, /* capacity 1: after one grant per window, every take refuses */
+	BENCH_FULL_S64,
+	BENCH_FULL_S4096,
 	BENCH_LIMITS
 };
 
