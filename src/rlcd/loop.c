@@ -63,7 +63,10 @@ static void arm_signals(struct loop *l)
 	io_uring_sqe_set_data64(sqe, EV_SIGNAL);
 }
 
-/* A beat, and a sweep when one is due.  Returns 0 or the timer's -errno. */
+/*
+ * A look at the segment's file, a beat, and a sweep when one is due.
+ * Returns 0, the timer's -errno, or -EBADMSG when the file was truncated.
+ */
 static int on_timer(struct loop *l, struct rlc_shm *shm, uint64_t period_ns, int res)
 {
 	uint64_t now;
@@ -74,6 +77,8 @@ static int on_timer(struct loop *l, struct rlc_shm *shm, uint64_t period_ns, int
 		return res;
 	}
 	now = rlc_now_ns();
+	if ((res = rlc_shm_watch(shm, now)))
+		return res;
 	rlc_shm_beat(shm, now);
 	if (now - l->swept_ns >= SWEEP_NS) {
 		freed = rlc_shm_reap(shm);

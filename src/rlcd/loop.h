@@ -18,10 +18,11 @@
 int rlc_loop_block_signals(void);
 
 /*
- * Beat every `period_ns` and free dead clients' records about once a
- * second, until SIGTERM or SIGINT; SIGHUP is logged and ignored.  Needs
- * rlc_loop_block_signals() first.  Returns 0 on a stop signal, or the
- * -errno of a failing io_uring or signalfd call (logged).
+ * Every `period_ns` watch the segment's file (rlc_shm_watch) and beat; free
+ * dead clients' records about once a second; until SIGTERM or SIGINT.
+ * SIGHUP is logged and ignored.  Needs rlc_loop_block_signals() first.
+ * Returns 0 on a stop signal, -EBADMSG when the segment was truncated, or
+ * the -errno of a failing io_uring or signalfd call (all logged).
  */
 int rlc_loop_run(struct rlc_shm *shm, uint64_t period_ns);
 

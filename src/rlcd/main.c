@@ -4,11 +4,13 @@
  * the one a previous rlcd left), then keeps it healthy.  See rlcd(8).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rlc.h"
 
@@ -38,7 +40,27 @@ static const char help[] =
 	"  -V, --version       version and segment layout\n"
 	"\n"
 	"Exit status: 0 stopped by SIGTERM or SIGINT (the segment stays), 1 bad\n"
-	"configuration or refused segment, 2 bad arguments.  See rlcd(8), rlc.ini(5).\n";
+	"configuration, refused or truncated segment, 2 bad arguments.  See rlcd(8),\n"
+	"rlc.ini(5).\n";
+
+/*
+ * Open /dev/null onto whichever of fds 0, 1 and 2 is closed.  Each open
+ * takes the lowest free fd, so this stops at the first one above 2.  Were
+ * one left closed, the segment or the lock file could land on it, and
+ * rlcd's own log lines on fd 2 would overwrite it.  Returns 0 or -errno.
+ */
+static int open_standard_fds(void)
+{
+	int fd;
+
+	do
+		fd = open("/dev/null", O_RDWR);
+	while (fd >= 0 && fd <= STDERR_FILENO);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
 
 struct args {
 	const char *config;  /* -c, or NULL */
@@ -166,8 +188,14 @@ int main(int argc, char **argv)
 	struct rlc_config cfg;
 	const char *file, *name;
 	char why[1024], beat[32];
-	int status = parse_args(argc, argv, &a);
+	int status = open_standard_fds();
 
+	if (status != 0) {
+		/* Lost if fd 2 is the closed one; harmless then, as nothing took it. */
+		rlc_log("/dev/null: cannot open it onto a closed standard fd: %s", strerror(-status));
+		return EXIT_FAILURE;
+	}
+	status = parse_args(argc, argv, &a);
 	if (status >= 0)
 		return status;
 	if (load_config(a.config, &cfg, &file, why, sizeof(why)) != 0) {

@@ -8,64 +8,7 @@
 set -euo pipefail
 
 take=${1:?usage: rlcd_lifecycle.sh TAKE}
-if [ -z "${RLCD:-}" ] || [ ! -x "$RLCD" ]; then
-	echo "skip: RLCD is not set to a built rlcd"
-	exit 77
-fi
-if [ ! -w /dev/shm ]; then
-	echo "skip: /dev/shm is not writable here"
-	exit 77
-fi
-
-seg=/rlc-test-$$
-shm=/dev/shm$seg
-tmp=$(mktemp -d)
-pid=
-
-cleanup() {
-	if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
-	rm -f "$shm"
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fail() {
-	local f
-	echo "FAIL: $*" >&2
-	for f in "$tmp"/*.log; do
-		[ -f "$f" ] && { echo "--- $f" >&2; cat "$f" >&2; }
-	done
-	exit 1
-}
-
-# wait_for FILE TEXT: poll (at most 5 s) until FILE holds TEXT.
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-# header_word OFFSET: a 64-bit word of the segment header (rlc/segment.h).
-header_word() {
-	od -An -t u8 -j "$1" -N 8 "$shm" | tr -d ' '
-}
-PID_OFF=136
-HEARTBEAT_OFF=152
-GENERATION_OFF=168
-
-# beating: poll (at most 2 s) until the heartbeat word moves.
-beating() {
-	local first i
-	first=$(header_word $HEARTBEAT_OFF)
-	for i in $(seq 40); do
-		[ "$(header_word $HEARTBEAT_OFF)" != "$first" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
+. "$(dirname "$0")/rlcd_lib.sh"
 
 # rlctl_says STATUS: rlctl status of the segment exits STATUS (rlctl(1));
 # skipped while rlctl is not built.
@@ -76,38 +19,6 @@ rlctl_says() {
 	[ "$status" -eq "$1" ] || fail "rlctl status exited $status, not $1: $(cat "$tmp/rlctl.out")"
 }
 
-start_rlcd() { # LOG [CONFIG]
-	"$RLCD" -c "${2:-$tmp/rlc.ini}" -s "$seg" 2>"$tmp/$1" &
-	pid=$!
-}
-
-stop_rlcd() { # SIGNAL
-	local status=0
-	kill "-$1" "$pid"
-	{ wait "$pid"; } 2>/dev/null || status=$?
-	pid=
-	return $status
-}
-
-# expect STATUS TEXT LOG COMMAND...: COMMAND exits STATUS and says TEXT.
-expect() {
-	local want=$1 text=$2 log=$3 status=0
-	shift 3
-	"$@" >"$tmp/$log" 2>&1 || status=$?
-	[ "$status" -eq "$want" ] || fail "$* exited $status, not $want"
-	grep -qF -- "$text" "$tmp/$log" || fail "$* did not say: $text"
-}
-
-cat >"$tmp/rlc.ini" <<EOF
-[rlcd]
-heartbeat = 20ms
-clients = 8
-
-[limit test.ip.weight]
-capacity = 100
-interval = 1h
-slots = 8
-EOF
 sed 's/capacity = 100/capacity = 200/' "$tmp/rlc.ini" >"$tmp/other.ini"
 sed 's/capacity = 100/capcity = 100/' "$tmp/rlc.ini" >"$tmp/bad.ini"
 
