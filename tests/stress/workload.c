@@ -122,11 +122,65 @@ static void record(struct grant_log *log, const struct rlc_grant *g, uint32_t wo
 	}
 }
 
+#define HOLD_MAX 16 /* grants one worker holds at once */
+
+/* Grants whose requests wait, as a bot's wait for a slow order book. */
+struct held {
+	struct rlc_grant g[HOLD_MAX];
+	uint64_t due[HOLD_MAX];
+	unsigned n;
+};
+
+/* Hold *g for half to one and a half of its shortest limit's W, if there is
+ * room: long enough to be refunded out of order, short enough for a bucket
+ * grant's cost to be still unrefilled when it is. */
+static int hold(struct held *hd, const struct rlc_grant *g, unsigned *seed)
+{
+	uint64_t w = UINT64_MAX;
+	uint32_t i;
+
+	for (i = 0; i < g->count; i++)
+		if (workload_limits[g->id[i]].interval_ns < w)
+			w = workload_limits[g->id[i]].interval_ns;
+	if (hd->n == HOLD_MAX)
+		return 0;
+	hd->g[hd->n] = *g;
+	hd->due[hd->n] = g->now_ns + w / 2 + (uint64_t)rand_r(seed) % w;
+	hd->n++;
+	return 1;
+}
+
+/*
+ * Settle one held grant that is due (or any, when `all`), picked at random
+ * so that refunds come out of order: 4 in 5 are refunded, the rest sent.
+ */
+static void settle_one(struct rlc *h, struct held *hd, struct grant_log *log, uint32_t worker,
+		       unsigned *seed, int all)
+{
+	unsigned i = hd->n ? (unsigned)rand_r(seed) % hd->n : 0;
+	int refund;
+
+	if (hd->n == 0 || (!all && rlc_now_ns() < hd->due[i]))
+		return;
+	refund = rand_r(seed) % 5 != 0;
+	if (refund)
+		rlc_refund(h, &hd->g[i]);
+#ifdef STRESS_BROKEN_REFUND
+	refund = 0; /* broken on purpose, as in workload_run */
+#endif
+	record(log, &hd->g[i], worker, refund);
+	hd->n--;
+	hd->g[i] = hd->g[hd->n];
+	hd->due[i] = hd->due[hd->n];
+}
+
 void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
 		  struct grant_log *log, struct workload_shared *ws, unsigned refund_permille)
 {
 	struct worker_stats *stats = &ws->stats[id];
 	unsigned seed = id * 7919u + (unsigned)getpid();
+	unsigned hold_permille = (unsigned)rlc__load_relaxed(&ws->hold_permille);
+	struct held hd = {.n = 0};
 	uint32_t ids[3], weights[3];
 	struct rlc_grant g;
 	char name[32];
@@ -136,9 +190,12 @@ void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
 	open_worker(&h, segment, shared, name);
 	while (rlc_now_ns() < atomic_load_explicit(&ws->until_ns, memory_order_relaxed)) {
 		unsigned n = pick(&seed, ids, weights);
-		uint64_t t0 = rlc_now_ns();
-		int err = rlc_try_n(&h, ids, weights, n, &g);
-		int refund;
+		uint64_t t0;
+		int err, refund;
+
+		settle_one(&h, &hd, log, id, &seed, 0);
+		t0 = rlc_now_ns();
+		err = rlc_try_n(&h, ids, weights, n, &g);
 
 		bump_max(&stats->max_call_ns, rlc_now_ns() - t0);
 		atomic_fetch_add_explicit(&stats->calls, 1, memory_order_relaxed);
@@ -151,6 +208,8 @@ void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
 			exit(1);
 		}
 		atomic_fetch_add_explicit(&stats->grants, 1, memory_order_relaxed);
+		if ((unsigned)rand_r(&seed) % 1000 < hold_permille && hold(&hd, &g, &seed))
+			continue;
 		refund = (unsigned)rand_r(&seed) % 1000 < refund_permille;
 		if (refund)
 			rlc_refund(&h, &g);
@@ -160,5 +219,7 @@ void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
 #endif
 		record(log, &g, id, refund);
 	}
+	while (hd.n)
+		settle_one(&h, &hd, log, id, &seed, 1);
 	close_worker(&h, shared);
 }

@@ -41,7 +41,8 @@ struct worker_stats {
 /* What the driver and its workers share, in anonymous shared memory. */
 struct workload_shared {
 	rlc_word until_ns; /* workers stop once the clock passes it */
-	uint8_t pad[56];
+	rlc_word hold_permille; /* grants held for about W, then mostly refunded */
+	uint8_t pad[48];
 	struct worker_stats stats[WORKERS_MAX];
 };
 
@@ -55,7 +56,9 @@ void workload_create_segment(const char *name);
 /*
  * Run worker `id` until ws->until_ns (which the driver may move while it
  * runs): random requests as fast as they are
- * granted, refunding about `refund_permille` of grants at once.  `shared`,
+ * granted, refunding about `refund_permille` of grants at once, and holding
+ * about ws->hold_permille of them for half to one and a half W (of their
+ * shortest limit) before refunding most of them, out of order.  `shared`,
  * if not NULL, is a handle whose mapping this worker shares (a thread);
  * otherwise the worker opens `segment` itself (a process).
  */
