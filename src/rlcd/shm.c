@@ -13,6 +13,7 @@
 
 #include "rlc/client.h"
 #include "rlc/clock.h"
+#include "rlc/guard.h"
 #include "duration.h"
 #include "layout.h"
 #include "log.h"
@@ -39,18 +40,26 @@ static int sys_fail(const struct rlc_shm *shm, const char *what, char *why, size
 	return rlc__fail(why, len, -err, "%s: %s: %s", shm->name, what, strerror(err));
 }
 
-static void *map(int fd, size_t size)
+/* Map the segment, guarded: a truncation then trips the guard (rlc/guard.h)
+ * instead of killing rlcd by SIGBUS between two looks at the file's size. */
+static void *map(struct rlc_shm *shm)
 {
-	void *base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	void *base = mmap(NULL, shm->size, PROT_READ | PROT_WRITE, MAP_SHARED, shm->fd, 0);
 
-	return base == MAP_FAILED ? NULL : base;
+	if (base == MAP_FAILED)
+		return NULL;
+	shm->guard = rlc_guard_add(base, shm->size);
+	return base;
 }
 
 /* Unmap and close what an attempt left open; the lock stays. */
 static void drop(struct rlc_shm *shm)
 {
-	if (shm->base)
+	if (shm->base) {
+		rlc_guard_remove(shm->guard);
 		munmap(shm->base, shm->size);
+	}
+	shm->guard = -1;
 	if (shm->fd >= 0)
 		close(shm->fd);
 	shm->base = NULL;
@@ -271,7 +280,7 @@ static int create(struct rlc_shm *shm, const struct rlc_config *cfg, int replace
 	if (!(err = set_owner(shm, cfg, why, len)) && !(err = reserve(shm, why, len))) {
 		if (fstat(shm->fd, &st) != 0)
 			err = sys_fail(shm, "fstat", why, len);
-		else if (!(shm->base = map(shm->fd, shm->size)))
+		else if (!(shm->base = map(shm)))
 			err = sys_fail(shm, "mmap", why, len);
 	}
 	if (!err && !(err = rlc_layout_init(shm->base, shm->size, cfg, now, why, len))) {
@@ -338,7 +347,7 @@ static int adopt(struct rlc_shm *shm, const struct rlc_config *cfg, const struct
 	int err;
 
 	shm->size = (size_t)st->st_size;
-	shm->base = map(shm->fd, shm->size);
+	shm->base = map(shm);
 	if (!shm->base)
 		return sys_fail(shm, "mmap", why, len);
 	err = rlc_segment_check(shm->base, shm->size, reason, sizeof(reason));
@@ -377,6 +386,7 @@ int rlc_shm_open(struct rlc_shm *shm, const char *name, const struct rlc_config 
 
 	memset(shm, 0, sizeof(*shm));
 	shm->fd = -1;
+	shm->guard = -1;
 	snprintf(shm->name, sizeof(shm->name), "%s", name);
 	snprintf(shm->path, sizeof(shm->path), SHM_DIR "%s", name);
 	/* First, so that no other rlcd looks at or lays out this name meanwhile. */
@@ -446,13 +456,15 @@ static void watch_name(struct rlc_shm *shm, uint64_t now_ns)
 int rlc_shm_watch(struct rlc_shm *shm, uint64_t now_ns)
 {
 	struct stat st;
+	long long size = fstat(shm->fd, &st) == 0 ? (long long)st.st_size : -1;
 
-	/* A store into a page past the new end would kill rlcd by SIGBUS. */
-	if (fstat(shm->fd, &st) == 0 && (uint64_t)st.st_size < shm->size) {
+	/* Touch the segment no more once it shrank: the guard has replaced the
+	 * mapping with zero pages, or a store past the new end would. */
+	if (rlc_guard_tripped(shm->guard) || (size >= 0 && (uint64_t)size < shm->size)) {
 		rlc_log("%s: truncated from %zu to %lld bytes by a process with write access; every "
 			"count is lost. rlcd exits without touching it; the next rlcd refuses it and "
 			"says how to remove it",
-			shm->name, shm->size, (long long)st.st_size);
+			shm->name, shm->size, size);
 		shm->truncated = 1;
 		return -EBADMSG;
 	}
@@ -489,5 +501,6 @@ void rlc_shm_close(struct rlc_shm *shm)
 	rlc_lock_release(&shm->lock); /* last: the next rlcd finds the segment as we left it */
 	memset(shm, 0, sizeof(*shm));
 	shm->fd = -1;
+	shm->guard = -1;
 	shm->lock.fd = -1;
 }
