@@ -71,11 +71,12 @@
  *
  * Memory order.  The head carries the ordering: a seal is sequenced before
  * the acq_rel CAS that moves the head past its epoch, and every reader of
- * the ring first acquire-loads the head.  The ring is therefore read and
- * written relaxed.  The cache needs no ordering of its own: it is a value
- * computed from slots whose seals the head already published to whoever
- * installs it, and a reader uses it only for an epoch whose head it has
- * acquire-loaded.
+ * the ring first acquire-loads the head, so the ring is read relaxed.  The
+ * seal itself is an acquire load and an acq_rel CAS: a roller whose seal
+ * finds the slot already sealed by another roller (and writes nothing) must
+ * publish that roller's seal with its own head CAS.  The cache needs no
+ * ordering: it publishes no other data, and its value is a count computed
+ * from sealed slots, correct whoever reads it, whenever.
  */
 #ifndef RLC_WINDOW_H
 #define RLC_WINDOW_H
@@ -118,7 +119,9 @@ static inline uint64_t rlc__window_completed(const struct rlc_limit_view *v, uin
 
 	for (k = 1; k < v->slots && k <= e; k++) {
 		i = i ? i - 1 : v->slots - 1;
-		/* Relaxed: as in rlc__window_slot. */
+		/* Relaxed: every epoch before the acquired head's was sealed before
+		 * the CAS that stored that head; on the roll path the head's own
+		 * epoch was sealed by this thread, just before. */
 		w = rlc__load_relaxed(&v->ring[i]);
 		if (RLC__EPOCH(w) == e - k && RLC__COUNT(w) != 0) {
 			sum += RLC__COUNT(w);
@@ -179,15 +182,20 @@ static inline uint64_t rlc__window_frees(const struct rlc_limit_view *v, uint64_
 static inline int rlc__window_seal(const struct rlc_limit_view *v, uint64_t he, uint64_t hc)
 {
 	rlc_word *slot = &v->ring[he % v->slots];
-	/* Relaxed: the seal is published by the head CAS that follows it. */
-	uint64_t w = rlc__load_relaxed(slot);
+	/* Acquire, pairing with the release of another roller's seal CAS: when
+	 * that seal already covers (he, hc) and this one writes nothing, the
+	 * head CAS that follows must publish the other roller's seal instead. */
+	uint64_t w = rlc__load_acquire(slot);
 
 	for (;;) {
 		if (RLC__EPOCH(w) > he)
 			return 1;
 		if (RLC__EPOCH(w) == he && RLC__COUNT(w) >= hc)
 			return 0; /* already sealed: a seal that writes nothing */
-		if (rlc__cas_relaxed(slot, &w, RLC__WORD(he, hc)))
+		/* acq_rel: release for the roller that finds this seal and writes
+		 * nothing; failure reloads with acquire, as above.  The head CAS
+		 * that follows publishes it to every later head reader. */
+		if (rlc__cas_acq_rel(slot, &w, RLC__WORD(he, hc)))
 			return 0;
 	}
 }
