@@ -34,7 +34,14 @@ static const char usage_text[] =
 	"  magic      published with a wrong magic number\n"
 	"  truncated  published, then cut to half its size\n"
 	"  corrupt    published, then limit 0 names a record out of range\n"
-	"  names      hostile names on limit 0, its scope and a client; rlcd exited\n";
+	"  names      hostile names on limit 0, its scope and a client; rlcd exited\n"
+	"  corrupt-state  published, then limit 0's window head set far in the future\n"
+	"  moved      rlcd pid our parent, but the file it serves is another inode\n"
+	"  detached   rlcd pid our parent, and it saw its name point elsewhere 5s ago\n"
+	"  flip       until SIGTERM, rewrite immutable fields, valid and garbage by turns\n"
+	"  shrink     hold every client record, then until SIGTERM empty the file and\n"
+	"             restore it\n"
+	"flip and shrink print \"ready\" when they start to write.\n";
 
 struct mapping {
 	int fd;
@@ -78,29 +85,138 @@ static int map_segment(const char *name, struct mapping *m)
 	return 0;
 }
 
+/* Block SIGTERM and SIGINT into `stop`, so that they wait for sigtimedwait
+ * instead of killing us; returns 0, or -errno. */
+static int block_stop(sigset_t *stop)
+{
+	sigemptyset(stop);
+	sigaddset(stop, SIGTERM);
+	sigaddset(stop, SIGINT);
+	return sigprocmask(SIG_BLOCK, stop, NULL) != 0 ? -errno : 0;
+}
+
+/* Tell the test that the writing starts now. */
+static void ready(void)
+{
+	puts("ready");
+	fflush(stdout);
+}
+
+/* Has SIGTERM or SIGINT come, waiting at most `wait`? */
+static int stopped(const sigset_t *stop, const struct timespec *wait)
+{
+	int sig = sigtimedwait(stop, NULL, wait);
+
+	return sig == SIGTERM || sig == SIGINT;
+}
+
 /* Beat like rlcd until SIGTERM or SIGINT; returns 0, or -errno. */
 static int serve(struct rlc_header *hdr)
 {
 	struct timespec period = { 0, (long)HEARTBEAT_NS };
 	sigset_t stop;
-	int sig;
+	int err = block_stop(&stop);
 
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	/* Blocked, so they wait for sigtimedwait instead of killing us. */
-	if (sigprocmask(SIG_BLOCK, &stop, NULL) != 0)
-		return -errno;
+	if (err)
+		return err;
 	rlc__store_relaxed(&hdr->rlcd_start_ns, rlc_now_ns());
 	rlc__store_relaxed(&hdr->generation, UINT64_C(1));
-	for (;;) {
+	do
 		rlc__store_relaxed(&hdr->heartbeat_ns, rlc_now_ns());
-		sig = sigtimedwait(&stop, NULL, &period);
-		if (sig == SIGTERM || sig == SIGINT)
-			break;
-	}
+	while (!stopped(&stop, &period));
 	rlc__store_relaxed(&hdr->rlcd_pid, UINT64_C(0));
 	return 0;
+}
+
+/* How long `flip` and `shrink` hold each state: about as long as a reader
+ * takes from validating a field to using it, so that many runs see both. */
+#define PHASE_NS UINT64_C(1000)
+
+/* Spin through one phase: sleeping would take far longer than a phase. */
+static void hold(void)
+{
+	uint64_t until = rlc_now_ns() + PHASE_NS;
+
+	while (rlc_now_ns() < until)
+		;
+}
+
+/*
+ * What a client with write access can do at any time, until SIGTERM or
+ * SIGINT: rewrite fields that are immutable once published, which readers
+ * must have copied when they validated, with valid and garbage values by
+ * turns (a table count, the size, a version, a divisor, a ring index).
+ */
+static int flip(struct mapping *m, struct rlc_limit *limits)
+{
+	static const struct timespec now = { 0, 0 };
+	volatile struct rlc_header *hdr = m->hdr;
+	volatile struct rlc_limit *l0 = &limits[0];
+	const uint32_t clients = hdr->clients_count, minor = hdr->layout_minor;
+	const uint32_t first = l0->slots_first;
+	const uint64_t size = hdr->size, step = l0->step_ns;
+	uint64_t i;
+	sigset_t stop;
+	int err = block_stop(&stop);
+
+	if (err)
+		return err;
+	ready();
+	for (i = 0;; i++) {
+		int bad = (int)(i & 1);
+
+		if (i % 256 == 0 && stopped(&stop, &now))
+			break;
+		hdr->clients_count = bad ? clients + 1000 : clients;
+		hdr->size = bad ? 2 * size : size;
+		hdr->layout_minor = bad ? minor + 77 : minor;
+		l0->step_ns = bad ? 0 : step;
+		l0->slots_first = bad ? UINT32_MAX : first;
+		hold();
+	}
+	hdr->clients_count = clients;
+	hdr->size = size;
+	hdr->layout_minor = minor;
+	l0->step_ns = step;
+	l0->slots_first = first;
+	return 0;
+}
+
+/*
+ * Until SIGTERM or SIGINT, empty the file and restore it, contents and all:
+ * a reader that has it mapped must not die by SIGBUS, nor report what it
+ * read from the zero pages that replace it.  Every client record is ours
+ * first: a reader checks each in /proc, a window wide enough to land in.
+ */
+static int shrink(struct mapping *m)
+{
+	static const struct timespec now = { 0, 0 };
+	struct rlc_client *clients = RLC__TABLE(struct rlc_client, m->base, m->hdr->clients_off);
+	unsigned char *copy;
+	sigset_t stop;
+	int err = block_stop(&stop);
+
+	if (err)
+		return err;
+	while (rlc_client_claim(clients, m->hdr->clients_count, getpid(), "shrink") >= 0)
+		;
+	if (!(copy = malloc(m->size)))
+		return -ENOMEM;
+	memcpy(copy, m->base, m->size);
+	ready();
+	/* Our own mapping is not touched again: it would fault too. */
+	while (!err && !stopped(&stop, &now)) {
+		if (ftruncate(m->fd, 0) != 0)
+			err = -errno;
+		hold();
+		/* Written back, not extended first: a reader finds each page
+		 * whole, or past the end of the file (SIGBUS), never zeros. */
+		if (pwrite(m->fd, copy, m->size, 0) != (ssize_t)m->size)
+			err = err ? err : -errno;
+		hold();
+	}
+	free(copy);
+	return err;
 }
 
 /*
@@ -151,6 +267,26 @@ static int spoil(struct mapping *m, const char *mode)
 		limits[0].name = m->hdr->names_count + 7;
 	} else if (strcmp(mode, "names") == 0) {
 		return hostile_names(m, limits);
+	} else if (strcmp(mode, "corrupt-state") == 0) {
+		/* A head 1000 slots past any clock read: no take writes that. */
+		uint64_t epoch = (now - limits[0].origin_ns) / limits[0].step_ns + 1000;
+
+		rlc__store_relaxed(&limits[0].state, RLC__WORD(epoch, 5));
+	} else if (strcmp(mode, "moved") == 0 || strcmp(mode, "detached") == 0) {
+		int moved = strcmp(mode, "moved") == 0;
+		struct stat st;
+
+		if (fstat(m->fd, &st) != 0)
+			return -errno;
+		rlc__store_relaxed(&m->hdr->rlcd_pid, (uint64_t)getppid());
+		rlc__store_relaxed(&m->hdr->shm_dev, (uint64_t)st.st_dev);
+		/* moved: rlcd serves another file than the one the name points to */
+		rlc__store_relaxed(&m->hdr->shm_ino, (uint64_t)st.st_ino + (uint64_t)moved);
+		rlc__store_relaxed(&m->hdr->detached_ns, moved ? 0 : now - 5000 * MS);
+	} else if (strcmp(mode, "flip") == 0) {
+		return flip(m, limits);
+	} else if (strcmp(mode, "shrink") == 0) {
+		return shrink(m);
 	} else {
 		return -EINVAL;
 	}

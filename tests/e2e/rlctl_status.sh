@@ -207,14 +207,47 @@ head -c 4096 /dev/urandom >"/dev/shm${prefix}-random"
 expect 2 "corrupt segment" -s "$prefix-random" status --json
 [ -s "$tmp/out" ] && fail "--json on an unreadable segment printed: $(cat "$tmp/out")"
 
-for mode in not-ready major magic truncated corrupt; do
+for mode in not-ready major magic truncated corrupt corrupt-state moved detached; do
 	"$mkseg" -s "$prefix-$mode" "$mode" || fail "rlc-test-segment $mode failed"
 done
 expect 2 "not ready yet" -s "$prefix-not-ready" status
 expect 2 "layout version 2\.[0-9]+, this program speaks version 1\.[0-9]+" -s "$prefix-major" status
 expect 2 "corrupt segment: bad magic" -s "$prefix-magic" status
-expect 2 "corrupt segment: header says [0-9]+ bytes, mapping has [0-9]+" -s "$prefix-truncated"
 expect 2 "corrupt segment: limit 0 refers to name" -s "$prefix-corrupt" status
+
+# A file smaller than its header says is named truncated, with both sizes.
+cut=$(stat -c %s "/dev/shm$prefix-truncated")
+truncated="corrupt segment: truncated to $cut bytes, its header says $((2 * cut))"
+expect_line 2 "rlctl: $prefix-truncated: $truncated" -s "$prefix-truncated"
+RLC_SEGMENT="$prefix-truncated" run
+check_line 2 "rlctl: $prefix-truncated (from \$RLC_SEGMENT): $truncated" "RLC_SEGMENT=<truncated> rlctl"
+
+# --- 2: a limit's state that no interleaving produces: named, report printed --
+reason="$prefix-corrupt-state: limit binance-usdm.ip.weight: corrupt state: a value no sequence of grants and refunds leaves"
+expect_line 2 "rlctl: $reason" -s "$prefix-corrupt-state"
+stdout_has "corrupt limit: its row says so" \
+	'binance-usdm.ip.weight           binance-usdm.ip       window         corrupt       -      2400    5.0%        1m     64'
+stdout_has "corrupt limit: the others are shown" \
+	'binance-usdm.account.orders-10s  binance-usdm.account  window           0/285    0.0%       300'
+expect_line 2 "rlctl: $reason" -s "$prefix-corrupt-state" --json
+json_check "corrupt limit in --json: named, no usage" \
+	'r["health"]["exit"] == 2 and r["health"]["reason"] == sys.argv[2]
+	 and [(l["name"], l["corrupt"], l["used"], l["used_pct"]) for l in r["limits"]]
+	     == [("binance-usdm.ip.weight", True, None, None),
+	         ("binance-usdm.account.orders-10s", False, 0, 0.0),
+	         ("binance-usdm.account.orders-1m", False, 0, 0.0)]' "$reason"
+
+# --- 1: the name no longer points to the file rlcd serves ---------------------
+ino=$(stat -c %i "/dev/shm$prefix-moved")
+dev=$(stat -c %d "/dev/shm$prefix-moved")
+expect_line 1 "rlctl: $prefix-moved: the name no longer points to the segment rlcd serves: rlcd pid $$ serves inode $((ino + 1)) (device $dev), the name points to inode $ino (device $dev)" \
+	-s "$prefix-moved"
+stdout_has "another file: state shown" "rlcd pid $$ (detached)"
+expect 1 "no longer points" -s "$prefix-moved" --json
+json_check "another file in --json" 'r["health"]["state"] == "detached" and r["health"]["exit"] == 1'
+expect 1 "$prefix-detached: the name no longer points to the segment rlcd serves: rlcd pid $$ saw it point elsewhere [0-9]+s([0-9]+ms)? ago\$" \
+	-s "$prefix-detached"
+stdout_has "rlcd saw its name point elsewhere: state shown" "rlcd pid $$ (detached)"
 
 # --- 1: stale heartbeat, report still printed --------------------------------
 "$mkseg" -s "$prefix-stale" stale || fail "rlc-test-segment stale failed"

@@ -9,8 +9,10 @@
 #include <string.h>
 #include <sys/types.h>
 
-#include "duration.h"
 #include "rlctl.h"
+
+/* Ages are shown to the millisecond. */
+#define AGE_UNIT_NS UINT64_C(1000000)
 
 /* The largest pid Linux hands out (PID_MAX_LIMIT on 64-bit). */
 #define PID_LIMIT UINT64_C(4194304)
@@ -24,6 +26,19 @@ static uint64_t stale_after(uint64_t period_ns)
 			      : period_ns * HEALTH_STALE_PERIODS;
 
 	return ns > HEALTH_STALE_MIN_NS ? ns : HEALTH_STALE_MIN_NS;
+}
+
+/* How long before `now` the event at `then` was; 0 if it seems later: a
+ * word may be written between our clock read and its load. */
+static uint64_t age_ns(uint64_t now, uint64_t then)
+{
+	return then < now ? now - then : 0;
+}
+
+const char *health_age_text(char text[RLC_DURATION_TEXT_MAX], uint64_t age)
+{
+	return rlc_duration_format(text, RLC_DURATION_TEXT_MAX,
+				   age / AGE_UNIT_NS * AGE_UNIT_NS, 2);
 }
 
 /* Record that rlcd is not healthy, and why. */
@@ -40,17 +55,10 @@ __attribute__((format(printf, 3, 4))) static void down(struct health *out,
 	va_end(ap);
 }
 
-void health_check(const struct snapshot *s, struct health *out)
+/* rlcd's state; returns at the first thing wrong, the gravest first. */
+static void rlcd_check(const struct snapshot *s, struct health *out)
 {
 	char age[RLC_DURATION_TEXT_MAX], limit[RLC_DURATION_TEXT_MAX];
-
-	memset(out, 0, sizeof(*out));
-	out->state = HEALTH_RUNNING;
-	out->exit_code = RLCTL_EXIT_OK;
-	out->stale_after_ns = stale_after(s->heartbeat_period_ns);
-	/* rlcd may beat between our clock read and its load: that is age 0. */
-	if (s->heartbeat_ns < s->now_ns)
-		out->heartbeat_age_ns = s->now_ns - s->heartbeat_ns;
 
 	if (s->rlcd_pid == 0) {
 		down(out, HEALTH_NOT_RUNNING, "%s: rlcd is not running (it exited cleanly)",
@@ -71,13 +79,59 @@ void health_check(const struct snapshot *s, struct health *out)
 		     s->label, s->rlcd_pid);
 		return;
 	}
+	/* Bots that open the name now draw from another budget than the bots
+	 * on rlcd's file: together they can pass the exchange's limits.  Inode
+	 * 0 is no file: rlcd recorded none. */
+	if (s->shm_ino != 0 && (s->shm_dev != s->dev || s->shm_ino != s->ino)) {
+		down(out, HEALTH_DETACHED,
+		     "%s: the name no longer points to the segment rlcd serves: rlcd pid %" PRIu64
+		     " serves inode %" PRIu64 " (device %" PRIu64 "), the name points to inode %" PRIu64
+		     " (device %" PRIu64 ")",
+		     s->label, s->rlcd_pid, s->shm_ino, s->shm_dev, s->ino, s->dev);
+		return;
+	}
+	if (s->detached_ns != 0) {
+		down(out, HEALTH_DETACHED,
+		     "%s: the name no longer points to the segment rlcd serves: rlcd pid %" PRIu64
+		     " saw it point elsewhere %s ago",
+		     s->label, s->rlcd_pid, health_age_text(age, age_ns(s->now_ns, s->detached_ns)));
+		return;
+	}
 	if (out->heartbeat_age_ns > out->stale_after_ns)
 		down(out, HEALTH_STALE,
 		     "%s: rlcd heartbeat is stale: pid %" PRIu64 " last beat %s ago, more than %s",
-		     s->label, s->rlcd_pid,
-		     rlc_duration_format(age, sizeof(age),
-				     out->heartbeat_age_ns / RLCTL_AGE_UNIT_NS * RLCTL_AGE_UNIT_NS, 2),
+		     s->label, s->rlcd_pid, health_age_text(age, out->heartbeat_age_ns),
 		     rlc_duration_format(limit, sizeof(limit), out->stale_after_ns, 2));
+}
+
+/* Name the first limit whose state is corrupt: its counts mean nothing. */
+static void corrupt(const struct snapshot *s, struct health *out)
+{
+	uint32_t i = 0;
+	int n;
+
+	while (!s->limits[i].corrupt)
+		i++;
+	out->exit_code = RLCTL_EXIT_SEGMENT;
+	n = snprintf(out->reason, sizeof(out->reason),
+		     "%s: limit %s: corrupt state: a value no sequence of grants and refunds "
+		     "leaves",
+		     s->label, s->limits[i].usage.name);
+	if (s->corrupt_count > 1 && n >= 0 && (size_t)n < sizeof(out->reason))
+		snprintf(out->reason + n, sizeof(out->reason) - (size_t)n,
+			 " (and %" PRIu32 " more limits)", s->corrupt_count - 1);
+}
+
+void health_check(const struct snapshot *s, struct health *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->state = HEALTH_RUNNING;
+	out->exit_code = RLCTL_EXIT_OK;
+	out->stale_after_ns = stale_after(s->heartbeat_period_ns);
+	out->heartbeat_age_ns = age_ns(s->now_ns, s->heartbeat_ns);
+	rlcd_check(s, out);
+	if (s->corrupt_count)
+		corrupt(s, out);
 }
 
 const char *health_state_name(enum health_state state)
@@ -87,6 +141,8 @@ const char *health_state_name(enum health_state state)
 		return "running";
 	case HEALTH_NOT_RUNNING:
 		return "not-running";
+	case HEALTH_DETACHED:
+		return "detached";
 	case HEALTH_STALE:
 		return "stale";
 	}

@@ -28,8 +28,9 @@ static void usage(FILE *out)
 		"  -h, --help          print this help and exit\n"
 		"  -V, --version       print the version and exit\n"
 		"\n"
-		"Exit status: 0 healthy; 1 rlcd not running or its heartbeat stale;\n"
-		"2 segment missing, not ready, of another layout version or corrupt;\n"
+		"Exit status: 0 healthy; 1 rlcd not running, detached from the name or\n"
+		"stale; 2 segment missing, not ready, of another layout version,\n"
+		"truncated or corrupt, or a limit's state corrupt;\n"
 		"64 usage error or bad segment name; 74 the output could not be written.\n");
 }
 

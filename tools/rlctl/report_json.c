@@ -45,19 +45,25 @@ static void health_object(FILE *out, const struct health *hl)
 	fprintf(out, "}");
 }
 
-static void limit_object(FILE *out, uint32_t id, const struct rlc_usage *u)
+static void limit_object(FILE *out, uint32_t id, const struct snapshot_limit *l)
 {
-	char window[RLC_DURATION_TEXT_MAX];
+	const struct rlc_usage *u = &l->usage;
+	char window[RLC_DURATION_TEXT_MAX], used[24] = "null", pct[24] = "null";
 
+	/* null: a corrupt state has no usage, which is not the same as 0 */
+	if (!l->corrupt) {
+		snprintf(used, sizeof(used), "%" PRIu64, u->used);
+		snprintf(pct, sizeof(pct), "%.1f", report_used_pct(u));
+	}
 	fprintf(out, "{\"id\": %" PRIu32 ", \"name\": ", id);
 	json_string(out, u->name);
 	fprintf(out, ", \"scope\": ");
 	json_string(out, u->scope);
-	fprintf(out, ", \"algorithm\": \"%s\", \"used\": %" PRIu64 ", \"effective\": %" PRIu32
-		     ", \"used_pct\": %.1f, \"capacity\": %" PRIu32 ", \"buffer_ppm\": %" PRIu32
+	fprintf(out, ", \"algorithm\": \"%s\", \"corrupt\": %s, \"used\": %s, \"effective\": %" PRIu32
+		     ", \"used_pct\": %s, \"capacity\": %" PRIu32 ", \"buffer_ppm\": %" PRIu32
 		     ", \"interval_ns\": %" PRIu64 ", \"window\": \"%s\", \"slots\": %" PRIu32 "}",
-		report_algorithm_name(u->algorithm), u->used, u->effective, report_used_pct(u),
-		u->capacity, u->buffer_ppm, u->interval_ns,
+		report_algorithm_name(u->algorithm), l->corrupt ? "true" : "false", used,
+		u->effective, pct, u->capacity, u->buffer_ppm, u->interval_ns,
 		rlc_duration_format(window, sizeof(window), u->interval_ns, 0), u->slots);
 }
 

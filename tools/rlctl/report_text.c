@@ -4,7 +4,6 @@
 
 #include "duration.h"
 #include "output.h"
-#include "rlctl.h"
 #include "report.h"
 
 /* Names escaped whole: a client may register any bytes (see output.h). */
@@ -25,8 +24,7 @@ static void segment_line(FILE *out, const struct snapshot *s, const struct healt
 	char name[SEGMENT_TEXT_MAX], age[RLC_DURATION_TEXT_MAX] = "never", up[RLC_DURATION_TEXT_MAX] = "-";
 
 	if (s->heartbeat_ns)
-		rlc_duration_format(age, sizeof(age), hl->heartbeat_age_ns / RLCTL_AGE_UNIT_NS * RLCTL_AGE_UNIT_NS,
-				2);
+		health_age_text(age, hl->heartbeat_age_ns);
 	if (s->rlcd_start_ns && s->rlcd_start_ns <= s->now_ns)
 		rlc_duration_format(up, sizeof(up),
 				(s->now_ns - s->rlcd_start_ns) / RLC_NS_PER_SEC * RLC_NS_PER_SEC, 2);
@@ -48,24 +46,26 @@ static void limits_table(FILE *out, const struct snapshot *s)
 		return;
 	}
 	for (i = 0; i < s->limits_count; i++) {
-		name_w = widest(name_w, output_escape(name, sizeof(name), s->limits[i].name));
-		scope_w = widest(scope_w, output_escape(scope, sizeof(scope), s->limits[i].scope));
+		name_w = widest(name_w, output_escape(name, sizeof(name), s->limits[i].usage.name));
+		scope_w = widest(scope_w, output_escape(scope, sizeof(scope), s->limits[i].usage.scope));
 	}
 	fprintf(out, "%-*s  %-*s  %-6s  %14s  %6s  %8s  %6s  %8s  %5s\n", name_w, "LIMIT", scope_w,
 		"SCOPE", "ALGO", "USED/EFFECTIVE", "USE", "CAPACITY", "BUFFER", "WINDOW", "SLOTS");
 	for (i = 0; i < s->limits_count; i++) {
-		const struct rlc_usage *u = &s->limits[i];
-		char used[32], slots[16];
+		const struct rlc_usage *u = &s->limits[i].usage;
+		char used[32] = "corrupt", use[16] = "-", slots[16] = "-";
 
-		snprintf(used, sizeof(used), "%" PRIu64 "/%" PRIu32, u->used, u->effective);
+		/* A corrupt state has no usage to show: its words mean nothing. */
+		if (!s->limits[i].corrupt) {
+			snprintf(used, sizeof(used), "%" PRIu64 "/%" PRIu32, u->used, u->effective);
+			snprintf(use, sizeof(use), "%.1f%%", report_used_pct(u));
+		}
 		if (u->algorithm == RLC_ALGO_WINDOW)
 			snprintf(slots, sizeof(slots), "%" PRIu32, u->slots);
-		else
-			snprintf(slots, sizeof(slots), "-");
-		fprintf(out, "%-*s  %-*s  %-6s  %14s  %5.1f%%  %8" PRIu32 "  %5.1f%%  %8s  %5s\n",
+		fprintf(out, "%-*s  %-*s  %-6s  %14s  %6s  %8" PRIu32 "  %5.1f%%  %8s  %5s\n",
 			name_w, output_escape(name, sizeof(name), u->name), scope_w,
 			output_escape(scope, sizeof(scope), u->scope),
-			report_algorithm_name(u->algorithm), used, report_used_pct(u), u->capacity,
+			report_algorithm_name(u->algorithm), used, use, u->capacity,
 			u->buffer_ppm / 10000.0,
 			rlc_duration_format(window, sizeof(window), u->interval_ns, 0), slots);
 	}

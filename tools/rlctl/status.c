@@ -70,8 +70,17 @@ int status_run(const char *segment, bool json)
 		return status;
 	if (rlc_open(&h, name, NULL, RLC_OPEN_READONLY) != 0)
 		return open_failed(&h, name, label);
-	if (snapshot_take(&h, name, label, &snap) != 0) {
-		output_error("%s: %s", label, strerror(ENOMEM));
+	if ((status = snapshot_take(&h, name, label, &snap)) != 0) {
+		output_error("%s: %s", label, strerror(-status));
+		rlc_close(&h);
+		return RLCTL_EXIT_SEGMENT;
+	}
+	/* After every read, since a truncation can land at any of them.  Asked
+	 * here: rlc/guard.h keeps its table per translation unit, and only the
+	 * one that called rlc_open has the mapping in it. */
+	if (rlc_guard_tripped(h.guard)) {
+		output_error("%s: segment truncated while rlctl read it", label);
+		snapshot_free(&snap);
 		rlc_close(&h);
 		return RLCTL_EXIT_SEGMENT;
 	}
