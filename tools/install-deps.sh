@@ -8,6 +8,7 @@ rlc_packages=(
 	meson ninja-build gcc g++ pkg-config python3
 	liburing-dev libiniparser-dev libcmocka-dev scdoc
 	spin redis-server libhiredis-dev
+	clang-14 libclang-rt-14-dev
 )
 
 rlc_install_deps() {
