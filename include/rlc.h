@@ -192,11 +192,15 @@ static inline int rlc_attach(struct rlc *h, void *base, size_t size, const char 
 {
 	int err, idx;
 
+	if (!h)
+		return -EINVAL;
+	if (!(flags & RLC__OPEN_MAPPED)) { /* rlc_open cleared it and set the guard */
+		memset(h, 0, sizeof(*h));
+		h->guard = -1;
+	}
 	h->base = (unsigned char *)base;
 	h->size = size;
 	h->flags = flags;
-	if (!(flags & RLC__OPEN_MAPPED))
-		h->guard = -1; /* rlc_open guards what it maps */
 	if ((err = rlc_segment_read_header(base, size, &h->layout, h->why, sizeof(h->why))))
 		return rlc__attach_fail(h, err);
 	h->hdr = (struct rlc_header *)base;

@@ -456,6 +456,32 @@ static void test_api_untrusted_segment_is_refused(void **state)
 	close(fd);
 }
 
+/* rlc_attach on memory the caller mapped, into a handle never cleared. */
+static void test_api_attach_own_mapping(void **state)
+{
+	struct fixture_config fc;
+	struct rlc_grant g;
+	struct rlc h;
+	size_t size;
+	void *zeros = aligned_alloc(RLC_CACHELINE, 512), *seg;
+
+	assert_non_null(zeros);
+	memset(zeros, 0, 512);
+	memset(&h, 0xa5, sizeof(h));
+	assert_int_equal(rlc_attach(&h, zeros, 512, "own", 0), -EAGAIN);
+	assert_non_null(strstr(h.why, "not ready"));
+	free(zeros);
+	fixture_config_init(&fc, 2);
+	fixture_add_limit(&fc, "own.ip.weight", "own.ip", RLC_ALGO_WINDOW, 5, 1000 * MS, 11);
+	seg = fixture_layout(&fc, &size);
+	memset(&h, 0xa5, sizeof(h));
+	assert_int_equal(rlc_attach(&h, seg, size, "own", 0), 0);
+	assert_int_equal(rlc_try(&h, 0, 5, &g), 0);
+	assert_int_equal(rlc_try(&h, 0, 1, &g), -EAGAIN);
+	rlc_close(&h);
+	free(seg);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -478,6 +504,7 @@ int main(void)
 		T(test_api_corrupt_state_is_reported),
 		T(test_api_truncated_segment),
 		T(test_api_untrusted_segment_is_refused),
+		T(test_api_attach_own_mapping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
