@@ -177,25 +177,30 @@ struct held {
 };
 
 /* Over every span [a, b] between two grants' clock reads, the standing
- * weight is at most burst + (b - a) / T. */
-static void check_history(const struct held *g, unsigned n)
+ * weight is at most burst + (b - a) / T.  Sorted by clock read, a span from
+ * grant i to grant j holds the standing weight of positions i..j. */
+static void check_history(struct held *g, unsigned n)
 {
+	uint64_t prefix[HISTORY_GRANTS + 1] = {0};
 	unsigned i, j;
 
-	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++) {
-			uint64_t a = g[i].t, b = g[j].t, units = 0;
-			unsigned k;
+	for (i = 1; i < n; i++) /* insertion sort by clock read */
+		for (j = i; j > 0 && g[j - 1].t > g[j].t; j--) {
+			struct held t = g[j];
 
-			if (a > b)
-				continue;
-			for (k = 0; k < n; k++)
-				if (g[k].standing && g[k].t >= a && g[k].t <= b)
-					units += g[k].weight;
-			if (units * limit.step_ns > limit.burst_ns + (b - a))
+			g[j] = g[j - 1];
+			g[j - 1] = t;
+		}
+	for (i = 0; i < n; i++)
+		prefix[i + 1] = prefix[i] + (g[i].standing ? g[i].weight : 0);
+	for (i = 0; i < n; i++)
+		for (j = i; j < n; j++) {
+			uint64_t units = prefix[j + 1] - prefix[i];
+
+			if (units * limit.step_ns > limit.burst_ns + (g[j].t - g[i].t))
 				fail_msg("%" PRIu64 " units granted in [%" PRIu64 ", %" PRIu64
-					 "]: more than burst %u + span / T", units, a - T0, b - T0,
-					 limit.effective);
+					 "]: more than burst %u + span / T", units, g[i].t - T0,
+					 g[j].t - T0, limit.effective);
 		}
 }
 
