@@ -57,7 +57,7 @@ struct rlc {
 	struct rlc_client *self; /* this process's record; NULL if read-only */
 	uint32_t limits_count;
 	unsigned flags;
-	int guard;    /* rlc/guard.h slot of the mapping, -1 if unguarded */
+	struct rlc__guard_slot *guard; /* rlc/guard.h slot of the mapping; NULL: none */
 	uint64_t dev; /* st_dev and st_ino of the file rlc_open mapped */
 	uint64_t ino;
 	char why[384]; /* one-line reason the last failed call gave */
@@ -96,27 +96,57 @@ struct rlc_client_info {
 	uint64_t refunded;
 };
 
-/* The segment name: `name`, else $RLC_SEGMENT, else "/rlc". */
+/*
+ * The segment name: `name` unless it is NULL, else $RLC_SEGMENT if it is
+ * set, else "/rlc".  An empty name or $RLC_SEGMENT is returned as it is,
+ * for rlc_segment_name_check() to refuse: a slip never selects the default.
+ */
 static inline const char *rlc_segment_name(const char *name)
 {
 	const char *env = getenv(RLC_SEGMENT_ENV);
 
-	if (name && *name)
+	if (name)
 		return name;
-	return env && *env ? env : RLC_SEGMENT_DEFAULT;
+	return env ? env : RLC_SEGMENT_DEFAULT;
+}
+
+/* Up to `max` bytes of `s` into `out`, control and non-ASCII bytes as \xHH. */
+static inline void rlc__quote(char *out, size_t len, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (; *s && max > 0 && n + 5 < len; s++, max--) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f) {
+			out[n++] = (char)c;
+			continue;
+		}
+		out[n++] = '\\';
+		out[n++] = 'x';
+		out[n++] = hex[c >> 4];
+		out[n++] = hex[c & 15];
+	}
+	if (len)
+		out[n < len ? n : len - 1] = '\0';
 }
 
 /*
  * Is `name` a usable segment name: '/' then 1 to 199 more characters, no
- * other '/'?  Returns 0, or -EINVAL with a reason quoting it in `why`.
+ * other '/'?  Returns 0, or -EINVAL with a reason quoting it (escaped) in
+ * `why`.
  */
 static inline int rlc_segment_name_check(const char *name, char *why, size_t len)
 {
+	char shown[4 * 64 + 1];
+
 	if (name[0] == '/' && name[1] != '\0' && !strchr(name + 1, '/') && strlen(name) <= 200)
 		return 0;
+	rlc__quote(shown, sizeof(shown), name, 64);
 	snprintf(why, len,
-		 "\"%.64s\" is not a segment name: '/' and 1 to 199 more characters, no other '/'",
-		 name);
+		 "\"%.160s\" is not a segment name: '/' and 1 to 199 more characters, no other '/'",
+		 shown);
 	return -EINVAL;
 }
 
@@ -133,7 +163,7 @@ static inline void rlc__detach(struct rlc *h)
 	h->scopes = NULL;
 	h->base = NULL;
 	h->self = NULL;
-	h->guard = -1;
+	h->guard = NULL;
 }
 
 static inline int rlc__attach_fail(struct rlc *h, int err)
@@ -194,10 +224,8 @@ static inline int rlc_attach(struct rlc *h, void *base, size_t size, const char 
 
 	if (!h)
 		return -EINVAL;
-	if (!(flags & RLC__OPEN_MAPPED)) { /* rlc_open cleared it and set the guard */
+	if (!(flags & RLC__OPEN_MAPPED)) /* rlc_open cleared it and set the guard */
 		memset(h, 0, sizeof(*h));
-		h->guard = -1;
-	}
 	h->base = (unsigned char *)base;
 	h->size = size;
 	h->flags = flags;
@@ -268,6 +296,7 @@ static inline int rlc__trusted(const struct stat *st, char *why, size_t len)
 static inline int rlc_open(struct rlc *h, const char *segment, const char *client_name,
 			   unsigned flags)
 {
+	struct rlc__guard_slot *guard;
 	char reason[256];
 	const char *name;
 	struct stat st;
@@ -277,10 +306,12 @@ static inline int rlc_open(struct rlc *h, const char *segment, const char *clien
 	if (!h)
 		return -EINVAL;
 	memset(h, 0, sizeof(*h));
-	h->guard = -1;
 	name = rlc_segment_name(segment);
-	if ((err = rlc_segment_name_check(name, h->why, sizeof(h->why))))
+	if ((err = rlc_segment_name_check(name, reason, sizeof(reason)))) {
+		snprintf(h->why, sizeof(h->why), "%s%s", segment ? "" : "$" RLC_SEGMENT_ENV ": ",
+			 reason);
 		return err;
+	}
 	/* O_NONBLOCK: a FIFO planted under the name must not hang the open. */
 	fd = shm_open(name, ((flags & RLC_OPEN_READONLY) ? O_RDONLY : O_RDWR) | O_NONBLOCK, 0);
 	if (fd < 0) {
@@ -312,9 +343,12 @@ static inline int rlc_open(struct rlc *h, const char *segment, const char *clien
 	}
 	close(fd);
 	/* Guarded before the first read: the file may shrink at any time. */
-	h->guard = base ? rlc_guard_add(base, (size_t)st.st_size) : -1;
+	guard = h->guard = base ? rlc_guard_add(base, (size_t)st.st_size) : NULL;
 	err = rlc_attach(h, base, (size_t)st.st_size, client_name, flags | RLC__OPEN_MAPPED);
-	if (!err && rlc_guard_tripped(h->guard)) {
+	/* Truncated while being validated: whatever the zero pages looked like,
+	 * that is the reason.  (A failed attach has removed the guard, not
+	 * cleared the trip.) */
+	if (rlc_guard_tripped(guard)) {
 		rlc__detach(h);
 		err = rlc__fail(h->why, sizeof(h->why), -EBADMSG, "segment truncated");
 	}

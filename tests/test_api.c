@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "api_other_unit.h"
 #include "rlc.h"
 #include "segment_fixture.h"
 
@@ -95,6 +96,14 @@ static void test_api_segment_from_environment(void **state)
 	setenv(RLC_SEGMENT_ENV, name, 1);
 	assert_int_equal(rlc_open(&h, NULL, "env", RLC_OPEN_READONLY), 0);
 	rlc_close(&h);
+	/* An empty or bad name is refused, never taken for the default. */
+	setenv(RLC_SEGMENT_ENV, "", 1);
+	assert_int_equal(rlc_open(&h, NULL, "env", RLC_OPEN_READONLY), -EINVAL);
+	assert_non_null(strstr(h.why, "$RLC_SEGMENT: \"\" is not a segment name"));
+	setenv(RLC_SEGMENT_ENV, "/a\x1b[2Jb/c", 1);
+	assert_int_equal(rlc_open(&h, NULL, "env", RLC_OPEN_READONLY), -EINVAL);
+	assert_non_null(strstr(h.why, "\"/a\\x1b[2Jb/c\""));
+	assert_int_equal(rlc_open(&h, "", "t", RLC_OPEN_READONLY), -EINVAL);
 	unsetenv(RLC_SEGMENT_ENV);
 	assert_string_equal(rlc_segment_name(NULL), RLC_SEGMENT_DEFAULT);
 }
@@ -411,6 +420,7 @@ static void test_api_truncated_segment(void **state)
 	close(fd);
 	assert_int_equal(rlc_try(&h, ip, 1, &g), -EBADMSG);
 	assert_int_equal(g.count, 0);
+	assert_int_equal(other_unit_try(&h, ip, 1), -EBADMSG);
 	assert_int_equal(rlc_usage(&h, ip, &u), -EBADMSG);
 	assert_int_equal(rlc_usage(&ro, orders, &u), -EBADMSG);
 	assert_int_equal(rlc_try(&h, orders, 1, &g), -EBADMSG);

@@ -16,7 +16,8 @@
  * Header-only C has no single instance: each translation unit that
  * includes rlc.h has its own table and handler, each chained to the one
  * installed before it, so every mapping is found by the handler of the
- * unit that registered it.
+ * unit that registered it.  A handle keeps a pointer to its slot, so code
+ * in any unit sees the trip.
  */
 #ifndef RLC_GUARD_H
 #define RLC_GUARD_H
@@ -105,10 +106,11 @@ static inline void rlc__guard_install(struct rlc__guards *g)
 }
 
 /*
- * Guard the mapping [base, base + size).  Returns its slot, or -1 when the
- * table is full (the mapping is then unguarded, as without rlc/guard.h).
+ * Guard the mapping [base, base + size).  Returns its slot, or NULL when
+ * the table is full (the mapping is then unguarded, as without
+ * rlc/guard.h).
  */
-static inline int rlc_guard_add(void *base, size_t size)
+static inline struct rlc__guard_slot *rlc_guard_add(void *base, size_t size)
 {
 	struct rlc__guards *g = rlc__guards();
 	uint64_t expected;
@@ -125,22 +127,22 @@ static inline int rlc_guard_add(void *base, size_t size)
 		rlc__store_relaxed(&g->slot[i].size, (uint64_t)size);
 		rlc__store_relaxed(&g->slot[i].tripped, UINT64_C(0));
 		rlc__store_relaxed(&g->slot[i].base, (uint64_t)(uintptr_t)base);
-		return (int)i;
+		return &g->slot[i];
 	}
-	return -1;
+	return NULL;
 }
 
-/* Has the mapping in slot `slot` been replaced after a truncation? */
-static inline int rlc_guard_tripped(int slot)
+/* Has the mapping guarded by `slot` been replaced after a truncation? */
+static inline int rlc_guard_tripped(const struct rlc__guard_slot *slot)
 {
-	return slot >= 0 && rlc__load_relaxed(&rlc__guards()->slot[slot].tripped) != 0;
+	return slot && rlc__load_relaxed(&slot->tripped) != 0;
 }
 
-/* Stop guarding slot `slot` (before unmapping it). */
-static inline void rlc_guard_remove(int slot)
+/* Stop guarding `slot`'s mapping (before unmapping it). */
+static inline void rlc_guard_remove(struct rlc__guard_slot *slot)
 {
-	if (slot >= 0)
-		rlc__store_relaxed(&rlc__guards()->slot[slot].base, UINT64_C(0));
+	if (slot)
+		rlc__store_relaxed(&slot->base, UINT64_C(0));
 }
 
 #endif /* RLC_GUARD_H */

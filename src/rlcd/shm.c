@@ -59,7 +59,7 @@ static void drop(struct rlc_shm *shm)
 		rlc_guard_remove(shm->guard);
 		munmap(shm->base, shm->size);
 	}
-	shm->guard = -1;
+	shm->guard = NULL;
 	if (shm->fd >= 0)
 		close(shm->fd);
 	shm->base = NULL;
@@ -386,7 +386,7 @@ int rlc_shm_open(struct rlc_shm *shm, const char *name, const struct rlc_config 
 
 	memset(shm, 0, sizeof(*shm));
 	shm->fd = -1;
-	shm->guard = -1;
+	shm->guard = NULL;
 	snprintf(shm->name, sizeof(shm->name), "%s", name);
 	snprintf(shm->path, sizeof(shm->path), SHM_DIR "%s", name);
 	/* First, so that no other rlcd looks at or lays out this name meanwhile. */
@@ -501,6 +501,6 @@ void rlc_shm_close(struct rlc_shm *shm)
 	rlc_lock_release(&shm->lock); /* last: the next rlcd finds the segment as we left it */
 	memset(shm, 0, sizeof(*shm));
 	shm->fd = -1;
-	shm->guard = -1;
+	shm->guard = NULL;
 	shm->lock.fd = -1;
 }

@@ -31,7 +31,7 @@ struct rlc_shm {
 	uint64_t seen_dev, seen_ino; /* what the name named at the last look; 0, 0: nothing */
 	uint64_t detached_ns;        /* when the name stopped naming it; 0 while it does */
 	int truncated;               /* the file shrank under the mapping: touch it no more */
-	int guard;                   /* rlc/guard.h slot of the mapping, -1 if none */
+	struct rlc__guard_slot *guard; /* rlc/guard.h slot of the mapping; NULL: none */
 };
 
 /*

@@ -75,9 +75,7 @@ int status_run(const char *segment, bool json)
 		rlc_close(&h);
 		return RLCTL_EXIT_SEGMENT;
 	}
-	/* After every read, since a truncation can land at any of them.  Asked
-	 * here: rlc/guard.h keeps its table per translation unit, and only the
-	 * one that called rlc_open has the mapping in it. */
+	/* After every read, since a truncation can land at any of them. */
 	if (rlc_guard_tripped(h.guard)) {
 		output_error("%s: segment truncated while rlctl read it", label);
 		snapshot_free(&snap);
