@@ -163,12 +163,14 @@ static void settle_one(struct rlc *h, struct held *hd, struct grant_log *log, ui
 	if (hd->n == 0 || (!all && rlc_now_ns() < hd->due[i]))
 		return;
 	refund = rand_r(seed) % 5 != 0;
+	/* Logged first: rlc_refund empties the grant. */
+#if defined(STRESS_BROKEN_REFUND) || defined(STRESS_BROKEN_HELD_REFUND)
+	record(log, &hd->g[i], worker, 0); /* broken on purpose, as in workload_run */
+#else
+	record(log, &hd->g[i], worker, refund);
+#endif
 	if (refund)
 		rlc_refund(h, &hd->g[i]);
-#ifdef STRESS_BROKEN_REFUND
-	refund = 0; /* broken on purpose, as in workload_run */
-#endif
-	record(log, &hd->g[i], worker, refund);
 	hd->n--;
 	hd->g[i] = hd->g[hd->n];
 	hd->due[i] = hd->due[hd->n];
@@ -211,13 +213,15 @@ void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
 		if ((unsigned)rand_r(&seed) % 1000 < hold_permille && hold(&hd, &g, &seed))
 			continue;
 		refund = (unsigned)rand_r(&seed) % 1000 < refund_permille;
+		/* Logged first: rlc_refund empties the grant. */
+#ifdef STRESS_BROKEN_REFUND
+		/* broken on purpose: the log keeps grants the limiter gave back */
+		record(log, &g, id, 0);
+#else
+		record(log, &g, id, refund);
+#endif
 		if (refund)
 			rlc_refund(&h, &g);
-#ifdef STRESS_BROKEN_REFUND
-		/* broken on purpose: the limiter forgets grants it still counts */
-		refund = 0;
-#endif
-		record(log, &g, id, refund);
 	}
 	while (hd.n)
 		settle_one(&h, &hd, log, id, &seed, 1);
