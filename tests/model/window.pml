@@ -2,14 +2,16 @@
 /*
  * tests/model/window.pml - a Promela model of the lock-free sliding-window
  * ring of include/rlc/window.h: rlc_window_take (with rlc__window_sum,
- * rlc__window_completed, rlc__window_seal, the roll and its cache install)
- * and rlc_window_refund, as rlc_try_n drives them (a fresh clock read after
- * -ESTALE).
+ * rlc__window_completed, rlc__window_seal, the roll, refused or not, and
+ * rlc__window_cache after it) and rlc_window_refund (with
+ * rlc__window_uncache), as rlc_try_n drives them (a fresh clock read after
+ * -ESTALE).  tests/model/README.md says how to run it and what it does not
+ * cover.
  *
  * Granularity.  Each process is a program counter `pc` and one step per
  * shared-memory access, like the labels of a PlusCal algorithm: every load,
- * every CAS and every store of a shared word (the head l->state, the cache
- * l->sum, a ring slot) is its own atomic step (a d_step), and the purely
+ * every CAS and every store of a shared word (the head v->state, the cache
+ * v->sum, a ring slot) is its own atomic step (a d_step), and the purely
  * local computation that follows it, up to the next shared access, is folded
  * into the same step (no other process can see it).  Each step's comment
  * names the C statement it models.  Folding keeps the state count near one
@@ -25,12 +27,17 @@
  *   - The clock is a shared monotonic counter.  Reading it may first advance
  *     it by any amount (up to MAXE), which covers every way it can move
  *     between two reads.  `now` then goes stale while the process is delayed
- *     by others: late adders are covered.
+ *     by others: late adders are covered.  -ESTALE is modelled as the caller
+ *     reading the clock again and retrying; a fresh read is never earlier
+ *     than a head some process wrote, so rlc_try_n's "still earlier: corrupt"
+ *     branch is unreachable here and not modelled.
  *   - Words are (epoch, count) packed as epoch * CB + count like RLC__WORD;
  *     counts stay below S * C < CB here, so RLC_COUNT_MAX saturation is not
- *     reached and not modelled.
+ *     reached and not modelled, and epochs stay below 16 (MAXE <= 15), so the
+ *     epoch_max / RLC_EPOCH_MAX tests never fire and are not modelled.
  *   - rlc__window_retry only reads the ring to compute *retry_ns; a refusal
- *     is modelled as returning at once.
+ *     is modelled as returning at once.  rlc_window_used only reads; it is
+ *     not modelled.
  *   - Promela is sequentially consistent.  The model checks the algorithm;
  *     the acquire/release argument of window.h (a ring reader first
  *     acquire-loads a head at or past the seals it needs) is reviewed by hand.
@@ -40,22 +47,37 @@
  *   - Crashes.  A process may stop for ever after any step.  Spin explores
  *     every interleaving, including those in which a process is never
  *     scheduled again after a given step while the others run on, so every
- *     state reachable with a crashed process is explored.  The invariant is
- *     asserted in the very step that can raise a window's net weight (each
- *     grant), so no end state is needed to check it.
+ *     state reachable with a crashed process is explored.  Each property is
+ *     asserted in the very step that can break it (a grant, a refusal), so no
+ *     end state is needed to check it.
  *   - Progress.  No step ever blocks, so spin's end-state check says that
  *     every process can always finish.  Lock-freedom is checked by running
  *     pan -l (compiled with -DNP): the model is finite, so an unbounded retry
  *     loop (of one process alone, or of several) is a reachable cycle; there
  *     are no progress labels, so every cycle is reported.  The one retry that
- *     is not a failed CAS (a seal that finds a later epoch) asserts that the
- *     head did move.
+ *     is not a failed CAS (a seal that finds a later epoch) reloads the head
+ *     and asserts that its epoch moved: the -EBADMSG ("corrupt") return that
+ *     window.h takes otherwise is unreachable from a sound segment.
  *
- * The invariant (window.h: a grant of epoch e counts in epochs e .. e+S-1):
+ * Property 1, the window invariant (window.h: a grant of epoch e counts in
+ * epochs e .. e+S-1):
  *   for every epoch E, the net weight (granted and not given back) of the
  *   grants whose epoch lies in [E - S + 1, E] is at most C.
  * With (S - 1) w >= W every time interval of length W lies within S
- * consecutive epochs, so this is DESIGN.md's window invariant.
+ * consecutive epochs, so this is DESIGN.md's window invariant.  Checked at
+ * every grant.  A violation prints "VIOLATION(window)".
+ *
+ * Property 2, refunds are exact without races (rlc(3): a window refund is
+ * exact unless a seal raced with it):
+ *   in a history where no two operations (takes or refunds) ever overlapped,
+ *   and so no process stopped inside one, a take is refused only if the net
+ *   weight of its window [e - S + 1, e] plus its own weight exceeds C.
+ * Concurrency may over-count (window.h allows it), so once two operations
+ * have overlapped the property is no longer asserted for the rest of that
+ * history.  This is what catches a refund that is lost, which the window
+ * invariant cannot see (a lost refund is an over-count: safe, but the
+ * capacity it holds is gone for a window).  Checked at every refusal.  A
+ * violation prints "VIOLATION(exact)".
  *
  * Ghost log.  Kept as the net granted weight per epoch, g_net[e]: a grant
  * adds its weight in the step of the head CAS that makes it (the process
@@ -63,21 +85,48 @@
  * the CAS that lowers a count for it, or in the step that finds nothing left
  * to lower (the grant has left every window a later grant can fall in).
  * Logging a refund no earlier than the counters drop is the strict choice:
- * a refund that lowered a count too much, or too early, would show.  Sums
- * rather than one record per grant let spin merge states that differ only in
- * which process made which grant.
+ * a refund that lowered a count too much, or too early, would show.  (The
+ * cache is relabelled by the refund's next steps; until then it counts the
+ * refunded weight still, which is safe.)  Sums rather than one record per
+ * grant let spin merge states that differ only in which process made which
+ * grant.  For property 2, `busy` counts the processes inside an operation
+ * (a function of their program counters, so it adds no states) and `conc`
+ * records, for good, that one operation started while another was in
+ * flight.
  *
- * Broken variants (each must make spin report an assertion violation):
- *   BROKEN_NO_STALE          no -ESTALE test: a late adder whose clock is
- *                            older than the head rolls the head back into
- *                            its own, older epoch.
- *   BROKEN_SEAL_OVERWRITE    the seal stores (e_h, c_h) instead of merging
- *                            with a max: a stale sealer lowers a slot that a
- *                            roll has sealed with a larger count.
- *   BROKEN_CACHE_BEFORE_CAS  the roller installs its cached sum before its
- *                            head CAS: if the CAS then fails because a late
- *                            grant landed in the old epoch, the cache for
- *                            the new epoch misses that grant for good.
+ * Broken variants (each must make spin report the property named):
+ *   BROKEN_NO_STALE          window: no -ESTALE test: a late adder whose
+ *                            clock is older than the head rolls the head
+ *                            back into its own, older epoch.
+ *   BROKEN_SEAL_OVERWRITE    window: the seal stores (e_h, c_h) instead of
+ *                            merging with a max: a stale sealer lowers a slot
+ *                            that a roll has sealed with a larger count.
+ *   BROKEN_CACHE_BEFORE_CAS  window: the roller installs its cached sum
+ *                            before its head CAS: if the CAS then fails
+ *                            because a late grant landed in the old epoch,
+ *                            the cache for the new epoch misses that grant.
+ *   BROKEN_REFUND_ANY_EPOCH  window: the refund lowers the slot whatever
+ *                            epoch it holds: a refunder delayed between its
+ *                            head load and its slot load lowers the count of
+ *                            the epoch S later that a roll has sealed there
+ *                            meanwhile.  Needs four takes (three processes,
+ *                            two takes each): the deep configuration.
+ *   BROKEN_UNCACHE_SAME_EPOCH window: the refund relabels a cached sum
+ *                            (ce, s) as (ce, 0) instead of (ce - 1, 0): a
+ *                            take in ce reads 0 and misses the grants of the
+ *                            epochs before ce that were not refunded.
+ *   BROKEN_REFUSAL_KEEPS_HEAD exact: a refused roll seals the head's epoch
+ *                            but leaves the head in it (window.h before it
+ *                            moved the head with weight 0): a refund of that
+ *                            epoch then lowers the head alone, the next roll
+ *                            merges the lowered count into the higher seal
+ *                            (a max), and the refunded weight stays counted:
+ *                            a refusal with room.  Safe for the window
+ *                            invariant (an over-count).
+ *   BROKEN_NO_UNCACHE        exact: a refund into a sealed slot leaves the
+ *                            cached sum that counts it: the next take in the
+ *                            cache's epoch is refused with room.  Safe for
+ *                            the window invariant (an over-count).
  * and one that must make pan -l report a non-progress cycle:
  *   BROKEN_NO_RELOAD         after a seal that finds a later epoch, retry
  *                            without reloading the head: the process seals
@@ -85,13 +134,13 @@
  */
 
 #ifndef S
-#define S 3 /* ring slots (l->slots) */
+#define S 3 /* ring slots (v->slots) */
 #endif
 #ifndef C
-#define C 2 /* capacity (l->effective) */
+#define C 2 /* capacity (v->effective) */
 #endif
 #ifndef MAXE
-#define MAXE 5 /* last epoch the clock reaches */
+#define MAXE 5 /* last epoch the clock reaches (at most 15) */
 #endif
 #ifndef NPROC
 #define NPROC 3 /* client processes */
@@ -121,18 +170,20 @@
 #define SHOW(...) skip
 #endif
 
-/* Shared words of struct rlc_limit and its ring, and the clock. */
-byte state;   /* l->state: head (e_h, c_h) */
-byte sum;     /* l->sum: cache (e, sum of the completed epochs) */
+/* Shared words of the limit and its ring, and the clock. */
+byte state;   /* v->state: head (e_h, c_h) */
+byte sum;     /* v->sum: cache (e, sum of the completed epochs) */
 byte ring[S]; /* ring[i]: sealed (e, c) of an epoch e with e % S == i */
-byte clock;   /* CLOCK_MONOTONIC, in epochs since l->origin_ns */
+byte clock;   /* CLOCK_MONOTONIC, in epochs since v->origin_ns */
 
 byte g_net[MAXE + 1]; /* ghost: net granted weight per epoch */
 byte finished;        /* ghost: processes that ran to the end */
+byte busy;            /* ghost: processes inside a take or a refund */
+bit conc;             /* ghost: two operations have overlapped */
 
 /*
- * Assert the invariant over the ghost log for every window [E - S + 1, E]
- * with E <= MAXE (a window that ends later is a subset of the one ending at
+ * Property 1 over the ghost log, for every window [E - S + 1, E] with
+ * E <= MAXE (a window that ends later is a subset of the one ending at
  * MAXE).  Scratch variables are globals reset to 0, so they add no states.
  */
 byte ck_e, ck_k, ck_tot;
@@ -152,7 +203,7 @@ inline check_invariant()
 		od;
 		if
 		:: ck_tot > C ->
-			SHOW("VIOLATION: net weight %d > C = %d in epochs %d..%d\n",
+			SHOW("VIOLATION(window): net weight %d > C = %d in epochs %d..%d\n",
 			     ck_tot, C, ck_e + 1 - MIN(ck_e + 1, S), ck_e)
 		:: else -> skip
 		fi;
@@ -165,13 +216,43 @@ inline check_invariant()
 	ck_tot = 0
 }
 
+/*
+ * Property 2 at a refusal of weight w at epoch e: unless operations have
+ * overlapped, the window [e - S + 1, e] must have no room for w.
+ */
+inline check_refusal()
+{
+	if
+	:: !conc ->
+		ck_k = 0;
+		ck_tot = 0;
+		do
+		:: ck_k < S && ck_k <= e ->
+			ck_tot = ck_tot + g_net[e - ck_k];
+			ck_k++
+		:: else -> break
+		od;
+		if
+		:: ck_tot + w <= C ->
+			SHOW("VIOLATION(exact): refused weight %d at epoch %d, but net weight in epochs %d..%d is %d (C = %d) and no operations overlapped\n",
+			     w, e, e + 1 - MIN(e + 1, S), e, ck_tot, C)
+		:: else -> skip
+		fi;
+		assert(ck_tot + w > C);
+		ck_k = 0;
+		ck_tot = 0
+	:: else -> skip
+	fi
+}
+
 #ifdef CHECK_EXACT
 /*
  * A probe, not a safety property: when every process has finished (none
  * crashed, none in flight), do the head and the sealed slots of the head's
  * window hold exactly the net weight of their epochs?  window.h allows them
- * to over-count (a seal taken before a refund keeps the refunded weight, a
- * stale sealer raises a slot again), so pan -DCHECK_EXACT shows how.
+ * to over-count when operations race (a seal taken before a refund keeps
+ * the refunded weight, a stale sealer raises a slot again), so
+ * pan -DCHECK_EXACT shows how.
  */
 inline check_exact()
 {
@@ -202,27 +283,29 @@ inline check_exact()
 /* Program counter values: one per shared access. */
 mtype = {
 	P_CLOCK,        /* rlc_try_n: now = rlc_now_ns() */
-	T_HEAD,         /* take: head = rlc__load_acquire(&l->state) */
-	T_SUM_CACHE,    /* rlc__window_sum: cached = rlc__load_relaxed(&l->sum) */
+	T_HEAD,         /* take: head = rlc__load_acquire(v->state) */
+	T_SUM_CACHE,    /* rlc__window_sum: cached = rlc__load_relaxed(v->sum) */
 	T_SUM_SLOT,     /* rlc__window_sum -> rlc__window_completed: one slot load */
-	T_SUM_INSTALL,  /* rlc__window_sum: rlc__cas_relaxed(&l->sum, ...) */
-	T_GRANT,        /* e == e_h: rlc__cas_acq_rel(&l->state, head -> (e, hc + w)) */
-	T_SEAL_LOAD,    /* rlc__window_seal: v = rlc__load_relaxed(slot) */
-	T_SEAL_CAS,     /* rlc__window_seal: rlc__cas_relaxed(slot, &v, (he, hc)) */
-	T_RELOAD,       /* seal returned 0: head = rlc__load_acquire(&l->state) */
+	T_SUM_INSTALL,  /* rlc__window_cache from rlc__window_sum: CAS v->sum */
+	T_GRANT,        /* e == e_h: rlc__cas_acq_rel(v->state, head -> (e, hc + w)) */
+	T_SEAL_LOAD,    /* rlc__window_seal: w = rlc__load_relaxed(slot) */
+	T_SEAL_CAS,     /* rlc__window_seal: rlc__cas_relaxed(slot, &w, (he, hc)) */
+	T_RELOAD,       /* seal returned 1: again = rlc__load_acquire(v->state) */
 	T_ROLL_SLOT,    /* rlc__window_completed after the seal: one slot load */
-	T_ROLL,         /* rlc__cas_acq_rel(&l->state, head -> (e, w)) */
-	T_CACHE_LOAD,   /* after the roll: cached = rlc__load_relaxed(&l->sum) */
-	T_CACHE_CAS,    /* after the roll: rlc__cas_relaxed(&l->sum, ...) */
+	T_ROLL,         /* rlc__cas_acq_rel(v->state, head -> (e, fits ? w : 0)) */
+	T_CACHE_LOAD,   /* rlc__window_cache after the roll: cached = load(v->sum) */
+	T_CACHE_CAS,    /* rlc__window_cache after the roll: CAS v->sum */
 	P_AFTER,        /* rlc_try_n returned: maybe refund the grant */
-	R_HEAD,         /* refund: head = rlc__load_acquire(&l->state) */
-	R_HEAD_CAS,     /* refund: rlc__cas_acq_rel(&l->state, head -> (tok, c - w)) */
-	R_SLOT_LOAD,    /* refund: v = rlc__load_relaxed(slot) */
-	R_SLOT_CAS,     /* refund: rlc__cas_relaxed(slot, &v, (tok, c - w)) */
+	R_HEAD,         /* refund: head = rlc__load_acquire(v->state) */
+	R_HEAD_CAS,     /* refund: rlc__cas_acq_rel(v->state, head -> (tok, c - w)) */
+	R_SLOT_LOAD,    /* refund: w = rlc__load_relaxed(slot) */
+	R_SLOT_CAS,     /* refund: rlc__cas_relaxed(slot, &w, (tok, c - w)) */
+	U_LOAD,         /* rlc__window_uncache: cached = rlc__load_relaxed(v->sum) */
+	U_CAS,          /* rlc__window_uncache: CAS v->sum -> (ce - 1, 0) */
 	P_END
 };
 
-/* Result of a take. */
+/* Result of a take: R_OK while it runs and when granted. */
 #define R_OK 0
 #define R_EAGAIN 1
 
@@ -243,24 +326,25 @@ inline take_loop()
 		pc = P_CLOCK
 	:: else ->
 #endif
-		e = now; /* e = now - start < step ? he : rlc__window_epoch(l, now) */
+		e = now; /* e = now - start < step ? he : rlc__window_epoch(v, now) */
 		if
-		:: e == he -> pc = T_SUM_CACHE /* sum = rlc__window_sum(l, ring, e) */
-		:: else -> pc = T_SEAL_LOAD    /* rlc__window_seal(l, ring, he, hc) */
+		:: e == he -> pc = T_SUM_CACHE /* sum = rlc__window_sum(v, e) */
+		:: else -> pc = T_SEAL_LOAD    /* rlc__window_seal(v, he, hc) */
 		fi
 #ifndef BROKEN_NO_STALE
 	fi
 #endif
 }
 
-/* e == e_h, sum(e) known: if (hc + sum + weight > l->effective) return -EAGAIN */
+/* e == e_h, sum(e) known: if (hc + sum + weight > v->effective) return -EAGAIN */
 inline take_check_current()
 {
 	if
 	:: hc + tot + w > C ->
 		SHOW("p%d   -EAGAIN: %d + sum %d + %d > C\n", id, hc, tot, w);
+		check_refusal();
 		res = R_EAGAIN;
-		pc = P_AFTER
+		take_returned()
 	:: else -> pc = T_GRANT
 	fi
 }
@@ -274,20 +358,32 @@ inline sum_computed()
 	fi
 }
 
-/* e > e_h, sealed: if (sum + weight > l->effective) return -EAGAIN */
+/* After the seal and the sum: the roll's head CAS, or (broken) the cache first. */
+inline roll_next()
+{
+#ifndef BROKEN_CACHE_BEFORE_CAS
+	pc = T_ROLL
+#else
+	pc = T_CACHE_LOAD /* broken: cache (e, sum) first, CAS the head after */
+#endif
+}
+
+/* e > e_h, sealed, sum known: fits = sum + weight <= v->effective */
 inline roll_check()
 {
 	if
 	:: tot + w > C ->
-		SHOW("p%d   -EAGAIN: sum %d + %d > C\n", id, tot, w);
-		res = R_EAGAIN;
-		pc = P_AFTER
-	:: else ->
-#ifndef BROKEN_CACHE_BEFORE_CAS
-		pc = T_ROLL
+#ifndef BROKEN_REFUSAL_KEEPS_HEAD
+		res = R_EAGAIN; /* CAS head -> (e, 0), cache, return -EAGAIN */
+		roll_next()
 #else
-		pc = T_CACHE_LOAD /* broken: cache (e, sum) first, CAS the head after */
+		/* broken: return -EAGAIN at once, the head left in e_h */
+		SHOW("p%d   -EAGAIN: sum %d + %d > C, head left at epoch %d\n", id, tot, w, he);
+		check_refusal();
+		res = R_EAGAIN;
+		take_returned()
 #endif
+	:: else -> roll_next()
 	fi
 }
 
@@ -296,8 +392,8 @@ inline seal_loop()
 {
 #ifndef BROKEN_SEAL_OVERWRITE
 	if
-	:: EPOCH(v) > he -> pc = T_RELOAD /* return 0: reload the head, continue */
-	:: EPOCH(v) == he && COUNT(v) >= hc -> roll_sum_start() /* return 1 */
+	:: EPOCH(v) > he -> pc = T_RELOAD /* return 1: reload the head */
+	:: EPOCH(v) == he && COUNT(v) >= hc -> roll_sum_start() /* return 0 */
 	:: else -> pc = T_SEAL_CAS
 	fi
 #else
@@ -308,7 +404,7 @@ inline seal_loop()
 #endif
 }
 
-/* sum = rlc__window_completed(l, ring, e): for (k = 1; k < S && k <= e; k++) */
+/* sum = rlc__window_completed(v, e): for (k = 1; k < S && k <= e; k++) */
 inline roll_sum_start()
 {
 	k = 1;
@@ -319,7 +415,29 @@ inline roll_sum_start()
 	fi
 }
 
-/* The cache install loop after the roll (or, broken, before it). */
+/*
+ * The take has returned (res and, for a grant, token are set): clear the
+ * locals that are dead from here, so that states differing only in them
+ * merge.
+ */
+inline take_returned()
+{
+	head = 0; he = 0; hc = 0; e = 0; tot = 0; cached = 0; v = 0; k = 0; now = 0;
+	busy--;
+	pc = P_AFTER
+}
+
+/* The roll's head CAS landed (or, broken, is next): return. */
+inline take_return()
+{
+	if
+	:: res == R_OK -> token = e /* *token = e; return 0 */
+	:: else -> skip             /* return -EAGAIN */
+	fi;
+	take_returned()
+}
+
+/* rlc__window_cache's loop after the roll (or, broken, before it). */
 inline cache_loop()
 {
 	if
@@ -331,7 +449,7 @@ inline cache_loop()
 inline cache_done()
 {
 #ifndef BROKEN_CACHE_BEFORE_CAS
-	token = e; res = R_OK; pc = P_AFTER /* *token = e; return 0 */
+	take_return()
 #else
 	pc = T_ROLL
 #endif
@@ -349,6 +467,13 @@ inline next_take()
 	fi
 }
 
+/* The refund has returned. */
+inline refund_returned()
+{
+	busy--;
+	next_take()
+}
+
 /* rlc_window_refund: from a (re)loaded head. */
 inline refund_head()
 {
@@ -361,16 +486,17 @@ inline refund_head()
 		 * fall in (or the head is corrupt, which cannot happen here). */
 		SHOW("p%d   REFUND: nothing to lower\n", id);
 		g_net[token] = g_net[token] - w;
-		next_take()
-	:: else -> pc = R_SLOT_LOAD
+		refund_returned()
+	:: else -> head = 0; pc = R_SLOT_LOAD /* the head is dead from here */
 	fi
 }
 
 /* rlc_window_refund: from a (re)loaded slot value v. */
 inline refund_slot()
 {
+#ifndef BROKEN_REFUND_ANY_EPOCH
 	if
-	:: EPOCH(v) == token -> /* while (RLC__EPOCH(v) == token) */
+	:: EPOCH(v) == token -> /* while (RLC__EPOCH(w) == token) */
 		c = COUNT(v);
 		pc = R_SLOT_CAS
 	:: else ->
@@ -378,7 +504,22 @@ inline refund_slot()
 		 * token + S - 1, so the grant is out of every later window. */
 		SHOW("p%d   REFUND: nothing to lower\n", id);
 		g_net[token] = g_net[token] - w;
-		next_take()
+		refund_returned()
+	fi
+#else
+	c = COUNT(v); /* broken: no epoch test, the slot is lowered anyway */
+	pc = R_SLOT_CAS
+#endif
+}
+
+/* rlc__window_uncache's loop body, from a freshly loaded cache value. */
+inline uncache_loop()
+{
+	if
+	:: EPOCH(cached) <= token || EPOCH(cached) - token >= S -> /* return */
+		cached = 0;
+		refund_returned()
+	:: else -> pc = U_CAS
 	fi
 }
 
@@ -399,7 +540,12 @@ proctype client(byte id)
 #if WMAX >= 2
 			:: w = 2
 #endif
-			fi
+			fi;
+			if
+			:: busy > 0 -> conc = 1
+			:: else -> skip
+			fi;
+			busy++
 		:: else -> skip /* after -ESTALE: the same request again */
 		fi;
 		do /* now = rlc_now_ns(): later than every earlier read */
@@ -413,20 +559,20 @@ proctype client(byte id)
 	/* ---- rlc_window_take ---- */
 
 	:: d_step { pc == T_HEAD ->
-		head = state; /* uint64_t head = rlc__load_acquire(&l->state) */
+		head = state; /* uint64_t head = rlc__load_acquire(v->state) */
 		SHOW("p%d take(w %d) at epoch %d: load head -> %d:%d\n", id, w, now, EPOCH(head), COUNT(head));
 		take_loop()
 	}
 
 	:: d_step { pc == T_SUM_CACHE ->
-		cached = sum; /* uint64_t cached = rlc__load_relaxed(&l->sum) */
+		cached = sum; /* uint64_t cached = rlc__load_relaxed(v->sum) */
 		SHOW("p%d   load cache -> %d:%d\n", id, EPOCH(cached), COUNT(cached));
 		if
 		:: EPOCH(cached) == e -> /* return RLC__COUNT(cached) */
 			tot = COUNT(cached);
 			cached = 0;
 			take_check_current()
-		:: else -> /* sum = rlc__window_completed(l, ring, e) */
+		:: else -> /* sum = rlc__window_completed(v, e) */
 			k = 1;
 			tot = 0;
 			if
@@ -437,8 +583,7 @@ proctype client(byte id)
 	}
 
 	:: d_step { pc == T_SUM_SLOT ->
-		/* sum += rlc__window_slot(l, ring, e - k):
-		 * v = rlc__load_relaxed(&ring[want % l->slots]) */
+		/* w = rlc__load_relaxed(&v->ring[i]); if (RLC__EPOCH(w) == e - k) sum += ... */
 		v = ring[(e - k) % S];
 		SHOW("p%d   load ring[%d] -> %d:%d\n", id, (e - k) % S, EPOCH(v), COUNT(v));
 		if
@@ -454,7 +599,7 @@ proctype client(byte id)
 	}
 
 	:: d_step { pc == T_SUM_INSTALL ->
-		/* rlc__cas_relaxed(&l->sum, &cached, RLC__WORD(e, sum)) */
+		/* rlc__window_cache: rlc__cas_relaxed(v->sum, &cached, RLC__WORD(e, sum)) */
 		if
 		:: sum == cached ->
 			sum = WORD(e, tot);
@@ -472,7 +617,7 @@ proctype client(byte id)
 	}
 
 	:: d_step { pc == T_GRANT ->
-		/* rlc__cas_acq_rel(&l->state, &head, RLC__WORD(e, hc + weight)) */
+		/* rlc__cas_acq_rel(v->state, &head, RLC__WORD(e, hc + weight)) */
 		if
 		:: state == head -> /* the grant: *token = e; return 0 */
 			state = WORD(e, hc + w);
@@ -481,7 +626,7 @@ proctype client(byte id)
 			check_invariant();
 			token = e;
 			res = R_OK;
-			pc = P_AFTER
+			take_returned()
 		:: else -> /* failure reloads head; continue */
 			head = state;
 			SHOW("p%d   CAS head failed, head is %d:%d\n", id, EPOCH(head), COUNT(head));
@@ -490,14 +635,14 @@ proctype client(byte id)
 	}
 
 	:: d_step { pc == T_SEAL_LOAD ->
-		v = ring[he % S]; /* uint64_t v = rlc__load_relaxed(slot) */
+		v = ring[he % S]; /* uint64_t w = rlc__load_relaxed(slot) */
 		SHOW("p%d   seal %d:%d: load ring[%d] -> %d:%d\n", id, he, hc, he % S, EPOCH(v), COUNT(v));
 		seal_loop()
 	}
 
 	:: d_step { pc == T_SEAL_CAS ->
 #ifndef BROKEN_SEAL_OVERWRITE
-		/* if (rlc__cas_relaxed(slot, &v, RLC__WORD(he, hc))) return 1 */
+		/* if (rlc__cas_relaxed(slot, &w, RLC__WORD(he, hc))) return 0 */
 		if
 		:: ring[he % S] == v ->
 			ring[he % S] = WORD(he, hc);
@@ -518,20 +663,28 @@ proctype client(byte id)
 	}
 
 	:: d_step { pc == T_RELOAD ->
-		/* head = rlc__load_acquire(&l->state); continue.  The slot held
-		 * a later epoch, so the head has moved on since we loaded it:
-		 * this retry, too, is due to another process's progress. */
-		assert(state != head);
+		/* again = rlc__load_acquire(v->state);
+		 * if (RLC__EPOCH(again) == he) return -EBADMSG; head = again; continue.
+		 * The slot held a later epoch, which only a roll past he seals,
+		 * and rolls move the head forward: so -EBADMSG is unreachable,
+		 * and this retry, too, is due to another process's progress. */
+		if
+		:: EPOCH(state) == he ->
+			SHOW("VIOLATION(corrupt): ring[%d] holds a later epoch than the unchanged head %d:%d\n",
+			     he % S, EPOCH(state), COUNT(state))
+		:: else -> skip
+		fi;
+		assert(EPOCH(state) != he);
 #ifndef BROKEN_NO_RELOAD
 		head = state;
 #endif
-		SHOW("p%d   slot taken by a later epoch; load head -> %d:%d\n", id, EPOCH(head), COUNT(head));
+		SHOW("p%d   slot taken by a later epoch; load head -> %d:%d\n", id, EPOCH(state), COUNT(state));
 		v = 0;
 		take_loop()
 	}
 
 	:: d_step { pc == T_ROLL_SLOT ->
-		/* sum += rlc__window_slot(l, ring, e - k) */
+		/* sum += the sealed count of epoch e - k (rlc__window_completed) */
 		v = ring[(e - k) % S];
 		SHOW("p%d   load ring[%d] -> %d:%d\n", id, (e - k) % S, EPOCH(v), COUNT(v));
 		if
@@ -547,35 +700,42 @@ proctype client(byte id)
 	}
 
 	:: d_step { pc == T_ROLL ->
-		/* rlc__cas_acq_rel(&l->state, &head, RLC__WORD(e, weight)) */
+		/* rlc__cas_acq_rel(v->state, &head, RLC__WORD(e, fits ? weight : 0)) */
 		if
-		:: state == head -> /* the grant */
-			state = WORD(e, w);
-			SHOW("p%d   roll CAS head := %d:%d  GRANT epoch %d weight %d\n", id, e, w, e, w);
-			g_net[e] = g_net[e] + w;
-			check_invariant();
+		:: state == head ->
+			if
+			:: res == R_OK -> /* fits: the grant */
+				state = WORD(e, w);
+				SHOW("p%d   roll CAS head := %d:%d  GRANT epoch %d weight %d\n", id, e, w, e, w);
+				g_net[e] = g_net[e] + w;
+				check_invariant()
+			:: else -> /* a refusal: the head moves all the same */
+				state = WORD(e, 0);
+				SHOW("p%d   roll CAS head := %d:0  -EAGAIN: sum %d + %d > C\n", id, e, tot, w);
+				check_refusal()
+			fi;
 #ifndef BROKEN_CACHE_BEFORE_CAS
-			pc = T_CACHE_LOAD
+			head = 0; he = 0; hc = 0;
+			pc = T_CACHE_LOAD /* rlc__window_cache(v, e, sum) */
 #else
-			token = e;
-			res = R_OK;
-			pc = P_AFTER
+			take_return()
 #endif
 		:: else -> /* continue */
 			head = state;
+			res = R_OK;
 			SHOW("p%d   roll CAS head failed, head is %d:%d\n", id, EPOCH(head), COUNT(head));
 			take_loop()
 		fi
 	}
 
 	:: d_step { pc == T_CACHE_LOAD ->
-		cached = sum; /* uint64_t cached = rlc__load_relaxed(&l->sum) */
+		cached = sum; /* uint64_t cached = rlc__load_relaxed(v->sum) */
 		SHOW("p%d   load cache -> %d:%d\n", id, EPOCH(cached), COUNT(cached));
 		cache_loop()
 	}
 
 	:: d_step { pc == T_CACHE_CAS ->
-		/* while (EPOCH(cached) < e && !rlc__cas_relaxed(&l->sum, &cached, RLC__WORD(e, sum))) */
+		/* while (EPOCH(cached) < e && !rlc__cas_relaxed(v->sum, &cached, RLC__WORD(e, sum))) */
 		if
 		:: sum == cached ->
 			sum = WORD(e, tot);
@@ -593,7 +753,13 @@ proctype client(byte id)
 
 	:: atomic { pc == P_AFTER ->
 		if
-		:: res == R_OK -> pc = R_HEAD /* not sent: rlc_window_refund */
+		:: res == R_OK -> /* not sent: rlc_window_refund, a new operation */
+			if
+			:: busy > 0 -> conc = 1
+			:: else -> skip
+			fi;
+			busy++;
+			pc = R_HEAD
 		:: true -> next_take()
 		fi
 	}
@@ -601,19 +767,19 @@ proctype client(byte id)
 	/* ---- rlc_window_refund ---- */
 
 	:: d_step { pc == R_HEAD ->
-		head = state; /* uint64_t head = rlc__load_acquire(&l->state) */
+		head = state; /* uint64_t head = rlc__load_acquire(v->state) */
 		SHOW("p%d refund(epoch %d, w %d): load head -> %d:%d\n", id, token, w, EPOCH(head), COUNT(head));
 		refund_head()
 	}
 
 	:: d_step { pc == R_HEAD_CAS ->
-		/* rlc__cas_acq_rel(&l->state, &head, RLC__WORD(token, c - min(c, weight))) */
+		/* rlc__cas_acq_rel(v->state, &head, RLC__WORD(token, c - min(c, weight))) */
 		if
 		:: state == head ->
 			state = WORD(token, c - MIN(c, w));
 			SHOW("p%d   CAS head := %d:%d  REFUND\n", id, token, c - MIN(c, w));
 			g_net[token] = g_net[token] - w;
-			next_take() /* return */
+			refund_returned() /* return */
 		:: else ->
 			head = state;
 			SHOW("p%d   CAS head failed, head is %d:%d\n", id, EPOCH(head), COUNT(head));
@@ -622,23 +788,60 @@ proctype client(byte id)
 	}
 
 	:: d_step { pc == R_SLOT_LOAD ->
-		v = ring[token % S]; /* v = rlc__load_relaxed(slot) */
+		v = ring[token % S]; /* w = rlc__load_relaxed(slot) */
 		SHOW("p%d   load ring[%d] -> %d:%d\n", id, token % S, EPOCH(v), COUNT(v));
 		refund_slot()
 	}
 
 	:: d_step { pc == R_SLOT_CAS ->
-		/* rlc__cas_relaxed(slot, &v, RLC__WORD(token, c - min(c, weight))) */
+		/* rlc__cas_relaxed(slot, &w, RLC__WORD(token, c - min(c, weight))) */
 		if
 		:: ring[token % S] == v ->
+#ifndef BROKEN_REFUND_ANY_EPOCH
 			ring[token % S] = WORD(token, c - MIN(c, w));
-			SHOW("p%d   CAS ring[%d] := %d:%d  REFUND\n", id, token % S, token, c - MIN(c, w));
+#else
+			ring[token % S] = WORD(EPOCH(v), c - MIN(c, w)); /* broken: w - min(c, weight) */
+#endif
+			SHOW("p%d   CAS ring[%d] := %d:%d  REFUND\n", id, token % S, EPOCH(ring[token % S]), c - MIN(c, w));
 			g_net[token] = g_net[token] - w;
-			next_take() /* return */
+			v = 0;
+			c = 0;
+#ifndef BROKEN_NO_UNCACHE
+			pc = U_LOAD /* rlc__window_uncache(v, token); return */
+#else
+			refund_returned() /* broken: return, the cached sum left as it is */
+#endif
 		:: else ->
 			v = ring[token % S];
 			SHOW("p%d   CAS ring[%d] failed, slot is %d:%d\n", id, token % S, EPOCH(v), COUNT(v));
 			refund_slot()
+		fi
+	}
+
+	/* ---- rlc__window_uncache, after a refund lowered a sealed slot ---- */
+
+	:: d_step { pc == U_LOAD ->
+		cached = sum; /* uint64_t cached = rlc__load_relaxed(v->sum) */
+		SHOW("p%d   uncache: load cache -> %d:%d\n", id, EPOCH(cached), COUNT(cached));
+		uncache_loop()
+	}
+
+	:: d_step { pc == U_CAS ->
+		/* rlc__cas_relaxed(v->sum, &cached, RLC__WORD(ce - 1, 0)) */
+		if
+		:: sum == cached ->
+#ifndef BROKEN_UNCACHE_SAME_EPOCH
+			sum = WORD(EPOCH(cached) - 1, 0);
+#else
+			sum = WORD(EPOCH(cached), 0); /* broken: an epoch a take still reads */
+#endif
+			SHOW("p%d   CAS cache := %d:0\n", id, EPOCH(sum));
+			cached = 0;
+			refund_returned() /* return */
+		:: else ->
+			cached = sum;
+			SHOW("p%d   CAS cache failed, cache is %d:%d\n", id, EPOCH(cached), COUNT(cached));
+			uncache_loop()
 		fi
 	}
 
