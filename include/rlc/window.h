@@ -55,9 +55,14 @@
  * stores are: the head CAS (a grant or refund exists exactly when it lands),
  * the seal (a max: a stale sealer can raise a slot to a count the head once
  * had, never lower it; an unfinished roll leaves a slot that equals the live
- * head and is ignored while the head is in that epoch), and the cache (a
- * value computed from sealed slots, installed only forward).  None of them
- * can lose a granted count; all of them expire with their epoch, so any
+ * head and is ignored while the head is in that epoch), a refund's CAS of a
+ * sealed slot (it lowers the slot only while the slot holds the grant's own
+ * epoch, by at most the grant's weight), and the cache (a value computed
+ * from sealed slots, installed only forward; a refund relabels it one epoch
+ * back, with sum 0, to an epoch no take reads, which only makes the next
+ * take recompute it).  None of them can lose a granted count: a refunder
+ * killed between its slot CAS and the relabel leaves a cache that still
+ * counts the refunded weight.  All of them expire with their epoch, so any
  * over-count heals within W + w.  No step waits for another process.
  *
  * Corruption.  Any process in the group can write these words.  Two states
@@ -71,12 +76,17 @@
  *
  * Memory order.  The head carries the ordering: a seal is sequenced before
  * the acq_rel CAS that moves the head past its epoch, and every reader of
- * the ring first acquire-loads the head, so the ring is read relaxed.  The
- * seal itself is an acquire load and an acq_rel CAS: a roller whose seal
- * finds the slot already sealed by another roller (and writes nothing) must
- * publish that roller's seal with its own head CAS.  The cache needs no
- * ordering: it publishes no other data, and its value is a count computed
- * from sealed slots, correct whoever reads it, whenever.
+ * the ring first acquire-loads the head, so the ring is read and written
+ * relaxed.  A seal that writes nothing (the slot already holds the count)
+ * needs nothing more: the roller's load of the other process's seal happens
+ * before any reader that acquires the roller's head CAS, so by read-read
+ * coherence that reader sees the seal or a later value.  The cache needs no
+ * ordering at all: a reader uses only the number it holds, never the slots
+ * it was computed from.  The number was right when computed: its installer
+ * had acquire-loaded a head at e (every earlier epoch sealed and visible to
+ * it), or was the roller into e, which sealed e_h itself before its head
+ * CAS.  A reader that sees an older value sees another epoch's label (and
+ * recomputes) or a count from before a refund (an over-count).
  */
 #ifndef RLC_WINDOW_H
 #define RLC_WINDOW_H
@@ -96,35 +106,33 @@ static inline uint64_t rlc__window_epoch(const struct rlc_limit_view *v, uint64_
 	return (now - v->origin_ns) / v->step_ns;
 }
 
-/* Sealed count of epoch `want` in the ring, or 0 if the slot holds another. */
-static inline uint64_t rlc__window_slot(const struct rlc_limit_view *v, uint64_t want)
-{
-	/* Relaxed: the caller acquire-loaded the head that published the seal
-	 * of every epoch before its own. */
-	uint64_t w = rlc__load_relaxed(&v->ring[want % v->slots]);
-
-	return RLC__EPOCH(w) == want ? RLC__COUNT(w) : 0;
-}
-
 /*
- * The ring's total over the completed epochs (e - S, e), saturated, and in
- * *frees the first j >= 1 such that weight leaves the ring at epoch e + j
- * (S when the ring holds none).
+ * The ring's total over the completed epochs (e - S, e), saturated, with
+ * epoch `he` counted as at least `hc` (the head's epoch as its seal leaves
+ * it; one load per slot, so a seal landing meanwhile is counted once), and
+ * in *frees the first j >= 1 such that weight leaves the ring at epoch
+ * e + j (S when the ring holds none).
  */
 static inline uint64_t rlc__window_completed(const struct rlc_limit_view *v, uint64_t e,
-					     uint64_t *frees)
+					     uint64_t he, uint64_t hc, uint64_t *frees)
 {
-	uint64_t k, w, sum = 0, oldest = 0;
+	uint64_t k, w, c, sum = 0, oldest = 0;
 	uint32_t i = (uint32_t)(e % v->slots); /* one division, then walk back */
 
 	for (k = 1; k < v->slots && k <= e; k++) {
 		i = i ? i - 1 : v->slots - 1;
-		/* Relaxed: every epoch before the acquired head's was sealed before
-		 * the CAS that stored that head; on the roll path the head's own
-		 * epoch was sealed by this thread, just before. */
+		/* Relaxed: the caller acquire-loaded a head (e_h, c_h); the seals
+		 * of the epochs before e_h happen before that head's CAS, and the
+		 * epochs between e_h and e took no grants.  The slot of e_h itself
+		 * no head has published: on the roll path this thread sealed it,
+		 * or read it sealed, just before (program order, then read-read
+		 * coherence); rlc_window_used takes hc for it when it is not. */
 		w = rlc__load_relaxed(&v->ring[i]);
-		if (RLC__EPOCH(w) == e - k && RLC__COUNT(w) != 0) {
-			sum += RLC__COUNT(w);
+		c = RLC__EPOCH(w) == e - k ? RLC__COUNT(w) : 0;
+		if (e - k == he && hc > c)
+			c = hc;
+		if (c != 0) {
+			sum += c;
 			oldest = k;
 		}
 	}
@@ -138,7 +146,9 @@ static inline void rlc__window_install(rlc_word *word, uint64_t e, uint64_t valu
 	uint64_t cached = rlc__load_relaxed(word);
 
 	/* Relaxed: see "Memory order" above.  Ends once the word holds e or a
-	 * later epoch: each failure means another process moved it forward. */
+	 * later epoch: each failure means another process's CAS landed, an
+	 * install (which moves it forward) or a refund's relabel (one per
+	 * refund). */
 	while (RLC__EPOCH(cached) < e && !rlc__cas_relaxed(word, &cached, RLC__WORD(e, value)))
 		;
 }
@@ -158,7 +168,7 @@ static inline uint64_t rlc__window_sum(const struct rlc_limit_view *v, uint64_t 
 
 	if (RLC__EPOCH(cached) == e)
 		return RLC__COUNT(cached);
-	sum = rlc__window_completed(v, e, &frees);
+	sum = rlc__window_completed(v, e, e, 0, &frees);
 	rlc__window_cache(v, e, sum, frees);
 	return sum;
 }
@@ -182,20 +192,16 @@ static inline uint64_t rlc__window_frees(const struct rlc_limit_view *v, uint64_
 static inline int rlc__window_seal(const struct rlc_limit_view *v, uint64_t he, uint64_t hc)
 {
 	rlc_word *slot = &v->ring[he % v->slots];
-	/* Acquire, pairing with the release of another roller's seal CAS: when
-	 * that seal already covers (he, hc) and this one writes nothing, the
-	 * head CAS that follows must publish the other roller's seal instead. */
-	uint64_t w = rlc__load_acquire(slot);
+	/* Relaxed: the head CAS that follows publishes the seal; a seal that
+	 * writes nothing relies on read-read coherence (see "Memory order"). */
+	uint64_t w = rlc__load_relaxed(slot);
 
 	for (;;) {
 		if (RLC__EPOCH(w) > he)
 			return 1;
 		if (RLC__EPOCH(w) == he && RLC__COUNT(w) >= hc)
 			return 0; /* already sealed: a seal that writes nothing */
-		/* acq_rel: release for the roller that finds this seal and writes
-		 * nothing; failure reloads with acquire, as above.  The head CAS
-		 * that follows publishes it to every later head reader. */
-		if (rlc__cas_acq_rel(slot, &w, RLC__WORD(he, hc)))
+		if (rlc__cas_relaxed(slot, &w, RLC__WORD(he, hc)))
 			return 0;
 	}
 }
@@ -228,7 +234,7 @@ static inline uint64_t rlc__window_retry(const struct rlc_limit_view *v, uint64_
 		return S * v->step_ns - into;
 	for (j = from; j < S; j++, i = i + 1 == S ? 0 : i + 1) {
 		if (e + j >= S) {
-			/* Relaxed: as in rlc__window_slot. */
+			/* Relaxed: as in rlc__window_completed. */
 			w = rlc__load_relaxed(&v->ring[i]);
 			if (RLC__EPOCH(w) == e + j - S)
 				need -= RLC__COUNT(w) < need ? RLC__COUNT(w) : need;
@@ -299,7 +305,7 @@ static inline int rlc_window_take(const struct rlc_limit_view *v, uint64_t now, 
 			head = again;
 			continue;
 		}
-		sum = rlc__window_completed(v, e, &frees);
+		sum = rlc__window_completed(v, e, he, hc, &frees);
 		fits = sum + weight <= v->effective;
 		/* Release: publishes the seal above to every later head reader. */
 		if (!rlc__cas_acq_rel(v->state, &head, RLC__WORD(e, fits ? weight : 0)))
@@ -388,7 +394,7 @@ static inline int rlc_window_used(const struct rlc_limit_view *v, uint64_t now, 
 {
 	/* Pairs with the head CAS release, as in rlc_window_take. */
 	uint64_t head = rlc__load_acquire(v->state);
-	uint64_t he = RLC__EPOCH(head), hc = RLC__COUNT(head), e, cached, sealed, frees;
+	uint64_t he = RLC__EPOCH(head), hc = RLC__COUNT(head), e, cached, frees;
 
 	if (he > v->epoch_max)
 		return -EBADMSG;
@@ -400,14 +406,10 @@ static inline int rlc_window_used(const struct rlc_limit_view *v, uint64_t now, 
 	if (e == he) {
 		cached = rlc__load_relaxed(v->sum); /* relaxed: see "Memory order" */
 		*used = hc + (RLC__EPOCH(cached) == e ? RLC__COUNT(cached)
-						      : rlc__window_completed(v, e, &frees));
+						      : rlc__window_completed(v, e, e, 0, &frees));
 		return 0;
 	}
-	*used = rlc__window_completed(v, e, &frees);
-	if (e - he < v->slots) {
-		sealed = rlc__window_slot(v, he);
-		*used += hc > sealed ? hc - sealed : 0;
-	}
+	*used = rlc__window_completed(v, e, he, hc, &frees);
 	return 0;
 }
 
