@@ -427,9 +427,7 @@ static inline int rlc__start(const struct rlc *h, struct rlc_grant *g)
 		return -EINVAL;
 	g->count = 0;
 	g->refused_by = -1;
-	if (!h || !h->self)
-		return -EINVAL;
-	return rlc__truncated(h) ? -EBADMSG : 0;
+	return h && h->self ? 0 : -EINVAL; /* a truncation: rlc__decided */
 }
 
 /* Check a request and copy it into *g sorted by id: the fixed take order. */
@@ -482,8 +480,10 @@ static inline int rlc__retake(int *err, uint64_t seen_ns)
 static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, int err, uint32_t by,
 			       uint64_t retry_ns, uint64_t weight)
 {
+	/* The one truncation check of the grant path, after the take: a take
+	 * that ran on the zero pages that replaced the segment counts for
+	 * nothing. */
 	if (rlc__truncated(h)) {
-		/* The take ran on the zero pages that replaced the segment. */
 		g->count = 0;
 		strcpy(h->why, "segment truncated");
 		err = -EBADMSG;

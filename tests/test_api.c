@@ -435,6 +435,52 @@ static void test_api_truncated_segment(void **state)
 	rlc_close(&h);
 }
 
+static struct sigaction chained_to;
+
+/* A program's own SIGBUS handler that hands every fault to the one before. */
+static void chaining_handler(int sig, siginfo_t *si, void *ctx)
+{
+	chained_to.sa_sigaction(sig, si, ctx);
+}
+
+/*
+ * rlc reinstalls its guard over a program's handler that chains back to
+ * rlc's: a fault outside every segment must still end in SIGBUS, not loop.
+ */
+static void test_api_guard_chain_does_not_loop(void **state)
+{
+	pid_t child = fork();
+	int status;
+
+	if (child == 0) {
+		struct sigaction sa;
+		struct rlc a, b;
+		volatile unsigned char *p;
+		int fd;
+
+		if (rlc_open(&a, name, NULL, RLC_OPEN_READONLY) != 0)
+			_exit(1);
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = chaining_handler;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGBUS, &sa, &chained_to);
+		if (!(chained_to.sa_flags & SA_SIGINFO) ||
+		    rlc_open(&b, name, NULL, RLC_OPEN_READONLY) != 0)
+			_exit(1);
+		fd = shm_open("/rlc-test-api-stray", O_RDWR | O_CREAT, 0600);
+		shm_unlink("/rlc-test-api-stray");
+		if (fd < 0 || ftruncate(fd, 4096) != 0)
+			_exit(1);
+		p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED || ftruncate(fd, 0) != 0)
+			_exit(1);
+		_exit(p[0] == 0 ? 2 : 3); /* a fault in no segment: never returns */
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGBUS);
+}
+
 /* A segment someone else could have planted is refused, with the reason. */
 static void test_api_untrusted_segment_is_refused(void **state)
 {
@@ -515,6 +561,7 @@ int main(void)
 		T(test_api_truncated_segment),
 		T(test_api_untrusted_segment_is_refused),
 		T(test_api_attach_own_mapping),
+		T(test_api_guard_chain_does_not_loop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -46,6 +46,7 @@ struct rlc__guard_slot {
 struct rlc__guards {
 	struct rlc__guard_slot slot[RLC__GUARD_SLOTS];
 	struct sigaction previous; /* the handler rlc's replaced */
+	rlc_word passing;          /* 1 while a fault is handed to `previous` */
 };
 
 static inline struct rlc__guards *rlc__guards(void)
@@ -75,14 +76,21 @@ static inline void rlc__guard_handler(int sig, siginfo_t *si, void *ctx)
 		rlc__store_relaxed(&g->slot[i].tripped, UINT64_C(1));
 		return;
 	}
-	if (g->previous.sa_flags & SA_SIGINFO) {
-		g->previous.sa_sigaction(sig, si, ctx);
-	} else if (g->previous.sa_handler != SIG_DFL && g->previous.sa_handler != SIG_IGN) {
-		g->previous.sa_handler(sig);
-	} else {
-		/* The access faults again on return and takes the default action. */
-		signal(SIGBUS, SIG_DFL);
+	/* A previous handler that chains back to this one (rlc reinstalled
+	 * over it) would bring the fault here again: then take the default. */
+	if (rlc__load_relaxed(&g->passing) == 0) {
+		rlc__store_relaxed(&g->passing, UINT64_C(1));
+		if (g->previous.sa_flags & SA_SIGINFO)
+			g->previous.sa_sigaction(sig, si, ctx);
+		else if (g->previous.sa_handler != SIG_DFL && g->previous.sa_handler != SIG_IGN)
+			g->previous.sa_handler(sig);
+		else
+			signal(SIGBUS, SIG_DFL);
+		rlc__store_relaxed(&g->passing, UINT64_C(0));
+		return;
 	}
+	/* The access faults again on return and takes the default action. */
+	signal(SIGBUS, SIG_DFL);
 }
 
 /*
@@ -119,8 +127,8 @@ static inline struct rlc__guard_slot *rlc_guard_add(void *base, size_t size)
 	rlc__guard_install(g);
 	for (i = 0; i < RLC__GUARD_SLOTS; i++) {
 		expected = 0;
-		/* Claim first, so that two openers never fill one slot. */
-		/* Strong: a spurious failure would skip a free slot. */
+		/* Claim first, so that two openers never fill one slot; strong,
+		 * since a spurious failure would skip a free slot. */
 		if (!rlc__cas_strong(&g->slot[i].base, &expected, RLC__GUARD_CLAIMED, relaxed,
 				     relaxed))
 			continue;
