@@ -154,26 +154,33 @@ static void not_measured(FILE *out, const char *what)
 	fprintf(out, "target: %s: not measured in this run\n", what);
 }
 
+/* r's median <= `limit` x base's, both at `procs`; `name`s label them. */
+static void median_within(FILE *out, const struct case_result *r, const char *name,
+			  const struct case_result *base, const char *base_name, double limit,
+			  unsigned procs)
+{
+	char what[128], measured[128];
+	double x;
+
+	snprintf(what, sizeof(what), "%s median <= %.*fx %s, %u %s", r ? r->name : name,
+		 limit < 2 ? 1 : 0, limit, base_name, procs, processes(procs));
+	if (!base || !r || !(base->median_ns > 0)) {
+		not_measured(out, what);
+		return;
+	}
+	x = r->median_ns / base->median_ns;
+	snprintf(measured, sizeof(measured), "%.2fx (%.1f vs %.1f ns)", x, r->median_ns,
+		 base->median_ns);
+	verdict(out, what, measured, x <= limit, (x / limit - 1) * 100);
+}
+
 /* median <= TARGET_GRANT_X_FLOOR x the floor's, both at `procs` */
 static void target_x_floor(FILE *out, const struct case_result *rows, size_t n,
 			   enum bench_shape shape, unsigned procs)
 {
-	const struct case_result *fl = find(rows, n, FAMILY_FLOOR, SHAPE_FLOOR, procs);
-	const struct case_result *r = find(rows, n, FAMILY_RLC, shape, procs);
-	char what[128], measured[128];
-	double x;
-
-	snprintf(what, sizeof(what), "%s median <= %.1fx floor, %u %s", r ? r->name : "rlc grant",
-		 TARGET_GRANT_X_FLOOR, procs, processes(procs));
-	if (!fl || !r || !(fl->median_ns > 0)) {
-		not_measured(out, what);
-		return;
-	}
-	x = r->median_ns / fl->median_ns;
-	snprintf(measured, sizeof(measured), "%.2fx (%.1f vs %.1f ns)", x, r->median_ns,
-		 fl->median_ns);
-	verdict(out, what, measured, x <= TARGET_GRANT_X_FLOOR,
-		(x / TARGET_GRANT_X_FLOOR - 1) * 100);
+	median_within(out, find(rows, n, FAMILY_RLC, shape, procs), "rlc grant",
+		      find(rows, n, FAMILY_FLOOR, SHAPE_FLOOR, procs), "floor",
+		      TARGET_GRANT_X_FLOOR, procs);
 }
 
 static void target_linked(FILE *out, const struct case_result *rows, size_t n, unsigned procs)
@@ -240,22 +247,9 @@ static void target_x_redis(FILE *out, const struct case_result *rows, size_t n, 
 /* A refusal of a full S = 64 window <= TARGET_REFUSAL_X_GRANT x a grant. */
 static void target_refusal(FILE *out, const struct case_result *rows, size_t n, unsigned procs)
 {
-	const struct case_result *g = find(rows, n, FAMILY_RLC, SHAPE_WINDOW, procs);
-	const struct case_result *r = find(rows, n, FAMILY_RLC, SHAPE_REFUSE_S64, procs);
-	char what[128], measured[128];
-	double x;
-
-	snprintf(what, sizeof(what), "rlc refusal S=64 median <= %.0fx rlc window grant, %u %s",
-		 TARGET_REFUSAL_X_GRANT, procs, processes(procs));
-	if (!g || !r || !(g->median_ns > 0)) {
-		not_measured(out, what);
-		return;
-	}
-	x = r->median_ns / g->median_ns;
-	snprintf(measured, sizeof(measured), "%.2fx (%.1f vs %.1f ns)", x, r->median_ns,
-		 g->median_ns);
-	verdict(out, what, measured, x <= TARGET_REFUSAL_X_GRANT,
-		(x / TARGET_REFUSAL_X_GRANT - 1) * 100);
+	median_within(out, find(rows, n, FAMILY_RLC, SHAPE_REFUSE_S64, procs), "rlc refusal S=64",
+		      find(rows, n, FAMILY_RLC, SHAPE_WINDOW, procs), "rlc window grant",
+		      TARGET_REFUSAL_X_GRANT, procs);
 }
 
 void report_targets(FILE *out, const struct case_result *rows, size_t n, unsigned lo,
