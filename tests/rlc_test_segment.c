@@ -145,14 +145,16 @@ static void hold(void)
  * What a client with write access can do at any time, until SIGTERM or
  * SIGINT: rewrite fields that are immutable once published, which readers
  * must have copied when they validated, with valid and garbage values by
- * turns (a table count, the size, a version, a divisor, a ring index).
+ * turns (a table count, the size, the major version, a divisor, a ring
+ * index).  Not the minor version: any minor validates, so a report may
+ * rightly show a garbage one it read.
  */
 static int flip(struct mapping *m, struct rlc_limit *limits)
 {
 	static const struct timespec now = { 0, 0 };
 	volatile struct rlc_header *hdr = m->hdr;
 	volatile struct rlc_limit *l0 = &limits[0];
-	const uint32_t clients = hdr->clients_count, minor = hdr->layout_minor;
+	const uint32_t clients = hdr->clients_count, major = hdr->layout_major;
 	const uint32_t first = l0->slots_first;
 	const uint64_t size = hdr->size, step = l0->step_ns;
 	uint64_t i;
@@ -169,14 +171,14 @@ static int flip(struct mapping *m, struct rlc_limit *limits)
 			break;
 		hdr->clients_count = bad ? clients + 1000 : clients;
 		hdr->size = bad ? 2 * size : size;
-		hdr->layout_minor = bad ? minor + 77 : minor;
+		hdr->layout_major = bad ? major + 77 : major;
 		l0->step_ns = bad ? 0 : step;
 		l0->slots_first = bad ? UINT32_MAX : first;
 		hold();
 	}
 	hdr->clients_count = clients;
 	hdr->size = size;
-	hdr->layout_minor = minor;
+	hdr->layout_major = major;
 	l0->step_ns = step;
 	l0->slots_first = first;
 	return 0;
