@@ -280,10 +280,11 @@ static int more(struct lexer *lx, const struct rlc_clause_config *c, uint32_t i)
 	if (i + 1 == RLC_CLAUSES_MAX)
 		return fail(lx, "\"else\" after clause %u: a rule has at most %u clauses", i + 1,
 			    RLC_CLAUSES_MAX);
+	snprintf(lx->ctx, sizeof(lx->ctx), "clause %u", i + 2);
 	if ((err = next(lx)) < 0)
 		return err;
 	if (err == 0)
-		return fail(lx, "\"else\" at the end: a clause must follow it");
+		return fail(lx, "missing after \"else\" at the end of the rule");
 	return 1;
 }
 
