@@ -31,9 +31,13 @@
 #include <unistd.h>
 
 #include "rlc/bucket.h"
+#include "rlc/catalog.h"
 #include "rlc/client.h"
 #include "rlc/clock.h"
+#include "rlc/fixed.h"
 #include "rlc/guard.h"
+#include "rlc/mode.h"
+#include "rlc/priority.h"
 #include "rlc/segment.h"
 #include "rlc/window.h"
 
@@ -42,7 +46,6 @@
 /* Whose segments a client trusts besides root's and its own: the owner of
  * this directory, which only root can create (systemd's RuntimeDirectory). */
 #define RLC_RUNTIME_DIR "/run/rlc"
-#define RLC_LINK_MAX 8u      /* limits one request may count against */
 #define RLC_OPEN_READONLY 1u /* map read-only, do not register a client */
 #define RLC__OPEN_MAPPED 0x100u /* rlc_open mapped it: rlc_close unmaps */
 
@@ -53,6 +56,7 @@ struct rlc {
 	struct rlc_layout layout; /* the header's immutable part, copied */
 	struct rlc_limit_view *limits; /* private copies, one per limit */
 	char (*scopes)[RLC_NAME_MAX];  /* scope names, copied */
+	struct rlc_catalog cat;        /* exchanges, accounts, endpoints: copied */
 	struct rlc_client *clients;
 	struct rlc_client *self; /* this process's record; NULL if read-only */
 	uint32_t limits_count;
@@ -69,6 +73,9 @@ struct rlc_grant {
 	uint64_t retry_ns; /* refused: wait this long before it can fit */
 	int32_t refused_by; /* refused: the limit id that said no; else -1 */
 	uint32_t count;     /* limits taken, in id order; 0 once refunded */
+	int32_t endpoint;   /* rlc_reserve: the endpoint id; else -1 */
+	int32_t account;    /* rlc_reserve: the account id it counted on, or -1 */
+	uint32_t priority;  /* the priority it was decided at */
 	uint32_t id[RLC_LINK_MAX];
 	uint32_t weight[RLC_LINK_MAX];
 	uint64_t token[RLC_LINK_MAX];
@@ -84,7 +91,20 @@ struct rlc_usage {
 	uint32_t buffer_ppm;
 	uint64_t interval_ns;
 	uint64_t used; /* weight a grant would find counted now (window) or tokens in use (bucket) */
+	const char *exchange; /* its exchange's name, or NULL */
+	const char *mode;     /* the exchange's mode in force, or NULL */
+	uint64_t mode_until_ns; /* when that mode ends (CLOCK_MONOTONIC); 0 for normal */
+	uint32_t ceiling[RLC_PRIOS]; /* what each priority may fill it to, in that mode */
 };
+
+/* One parameter of a request, as the exchange names it: "limit", "500". */
+struct rlc_param {
+	const char *name;
+	const char *value; /* NULL: present without a value */
+};
+
+#define RLC_ACCOUNT_ONLY (-1)  /* rlc_reserve: the exchange's only account */
+#define RLC_PRIO_ENDPOINT (-1) /* rlc_reserve: the endpoint's own priority */
 
 struct rlc_client_info {
 	pid_t pid;
@@ -159,6 +179,7 @@ static inline void rlc__detach(struct rlc *h)
 	}
 	free(h->limits);
 	free(h->scopes);
+	rlc_catalog_free(&h->cat);
 	h->limits = NULL;
 	h->scopes = NULL;
 	h->base = NULL;
@@ -188,9 +209,9 @@ static inline int rlc__copy_layout(struct rlc *h)
 	if (!h->limits || !h->scopes)
 		return rlc__fail(h->why, sizeof(h->why), -ENOMEM, "out of memory");
 	for (i = 0; i < lay->scopes_count; i++)
-		if (!rlc_segment_scope_name(h->base, lay, i, h->scopes[i]))
-			return rlc__fail(h->why, sizeof(h->why), -EBADMSG,
-					 "corrupt segment: scope %u refers to a name out of range", i);
+		if ((err = rlc_segment_read_scope(h->base, lay, i, h->scopes[i], h->why,
+						  sizeof(h->why))))
+			return err;
 	for (i = 0; i < lay->limits_count; i++) {
 		struct rlc_limit_view *v = &h->limits[i];
 
@@ -204,6 +225,8 @@ static inline int rlc__copy_layout(struct rlc *h)
 					 "corrupt segment: limit %u (%s) starts in the future", i,
 					 v->name);
 	}
+	if ((err = rlc_catalog_read(h->base, lay, h->limits, &h->cat, h->why, sizeof(h->why))))
+		return err;
 	h->limits_count = lay->limits_count;
 	return 0;
 }
@@ -388,30 +411,89 @@ static inline void rlc__count(rlc_word *counter, uint64_t by)
 	rlc__store_relaxed(counter, rlc__load_relaxed(counter) + by);
 }
 
-static inline int rlc__take(const struct rlc_limit_view *v, uint64_t now, uint32_t weight,
-			    uint64_t *token, uint64_t *retry_ns)
+/* What every take of one request shares: its clock reads and priority. */
+struct rlc__request {
+	uint64_t now;  /* CLOCK_MONOTONIC */
+	uint64_t real; /* CLOCK_REALTIME, read when a fixed limit first needs it; 0 before */
+	uint32_t prio;
+};
+
+/* The exchange of limit *v, or NULL. */
+static inline const struct rlc_exchange_view *rlc__exchange_of(const struct rlc *h,
+								const struct rlc_limit_view *v)
 {
+	return v->exchange != RLC_NONE ? &h->cat.exchanges[v->exchange] : NULL;
+}
+
+/* The exchange's clock now (rlc/fixed.h): CLOCK_REALTIME plus its offset. */
+static inline uint64_t rlc__exchange_clock(const struct rlc_exchange_view *x,
+					   struct rlc__request *r)
+{
+	if (!r->real)
+		r->real = rlc_realtime_ns();
+	/* The offset word is self-contained: relaxed.  Two's complement add. */
+	return r->real + (x ? rlc__load_relaxed(x->clock_offset) : 0);
+}
+
+/*
+ * Take `weight` from limit `id` for request *r: within the ceiling of its
+ * priority in the exchange's mode, behind the marks of waiting higher
+ * priorities (rlc/priority.h).  Returns as the algorithm's take, or -E2BIG
+ * when the weight fits neither this mode's ceiling nor normal's; -EAGAIN
+ * with the wait in *retry_ns when it fits normal's but not this mode's, or
+ * when it yields; -EBADMSG for a mode word no mode has.
+ */
+static inline int rlc__take(const struct rlc *h, uint32_t id, struct rlc__request *r,
+			    uint32_t weight, uint64_t *token, uint64_t *retry_ns)
+{
+	const struct rlc_limit_view *v = &h->limits[id];
+	const struct rlc_exchange_view *x = rlc__exchange_of(h, v);
+	uint64_t word = 0, until;
+	uint32_t ceiling;
+	int mode = (int)RLC_MODE_NORMAL;
+
+	if (x) {
+		/* Self-contained word (rlc/mode.h): relaxed. */
+		word = rlc__load_relaxed(x->mode);
+		if ((mode = rlc_mode_current(word, r->now, x->modes_count)) < 0)
+			return -EBADMSG;
+	}
+	ceiling = v->ceiling[mode][r->prio];
+	if (weight > ceiling) {
+		if (weight > v->ceiling[RLC_MODE_NORMAL][r->prio])
+			return -E2BIG;
+		*retry_ns = rlc_mode_until(word) - r->now; /* the mode has not ended */
+		return -EAGAIN;
+	}
+	if (rlc_priority_yield(v->waiting, r->prio, r->now, &until)) {
+		*retry_ns = until - r->now;
+		return -EAGAIN;
+	}
 	if (v->algorithm == RLC_ALGO_WINDOW)
-		return rlc_window_take(v, now, weight, token, retry_ns);
-	return rlc_bucket_take(v, now, weight, token, retry_ns);
+		return rlc_window_take_under(v, r->now, weight, ceiling, token, retry_ns);
+	if (v->algorithm == RLC_ALGO_BUCKET)
+		return rlc_bucket_take_under(v, r->now, weight, ceiling, token, retry_ns);
+	return rlc_fixed_take(v, rlc__exchange_clock(x, r), weight, ceiling, token, retry_ns);
 }
 
 static inline void rlc__give_back(const struct rlc_limit_view *v, uint64_t token, uint32_t weight)
 {
 	if (v->algorithm == RLC_ALGO_WINDOW)
 		rlc_window_refund(v, token, weight);
-	else
+	else if (v->algorithm == RLC_ALGO_BUCKET)
 		rlc_bucket_refund(v, token, weight);
+	else
+		rlc_fixed_refund(v, token, weight);
 }
 
-/* Can `weight` ever be taken from limit `id`?  0, -ENOENT, -EINVAL or -E2BIG. */
+/* May `weight` be asked of limit `id`?  0, -ENOENT or -EINVAL. */
 static inline int rlc__check_take(const struct rlc *h, uint32_t id, uint32_t weight)
 {
 	if (id >= h->limits_count)
 		return -ENOENT;
 	if (weight == 0)
 		return -EINVAL; /* a request that costs nothing needs no grant */
-	return weight > h->limits[id].effective ? -E2BIG : 0;
+	return weight > h->limits[id].capacity ? -E2BIG : 0;
 }
 
 /* Has the segment been truncated under this handle (rlc/guard.h)? */
@@ -427,36 +509,48 @@ static inline int rlc__start(const struct rlc *h, struct rlc_grant *g)
 		return -EINVAL;
 	g->count = 0;
 	g->refused_by = -1;
+	g->endpoint = -1;
+	g->account = -1;
+	g->priority = RLC_PRIO_NORMAL;
 	return h && h->self ? 0 : -EINVAL; /* a truncation: rlc__decided */
 }
 
-/* Check a request and copy it into *g sorted by id: the fixed take order. */
+/* Add (id, weight) to *g, kept sorted by id: the fixed take order. */
+static inline int rlc__add_part(struct rlc_grant *g, uint32_t id, uint32_t weight)
+{
+	unsigned j;
+
+	if (g->count == RLC_LINK_MAX)
+		return -EINVAL;
+	for (j = g->count; j > 0 && g->id[j - 1] >= id; j--) {
+		if (g->id[j - 1] == id)
+			return -EINVAL;
+		g->id[j] = g->id[j - 1];
+		g->weight[j] = g->weight[j - 1];
+	}
+	g->id[j] = id;
+	g->weight[j] = weight;
+	g->count++;
+	return 0;
+}
+
+/* Check a request and copy it into *g sorted by id. */
 static inline int rlc__prepare(const struct rlc *h, const uint32_t *ids, const uint32_t *weights,
 			       unsigned n, struct rlc_grant *g)
 {
-	unsigned i, j;
+	unsigned i;
 	int err = rlc__start(h, g);
 
 	if (err)
 		return err;
 	if (!ids || !weights || n == 0 || n > RLC_LINK_MAX)
 		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		uint32_t id = ids[i], weight = weights[i];
-
-		if ((err = rlc__check_take(h, id, weight)))
-			return err;
-		for (j = i; j > 0 && g->id[j - 1] >= id; j--) {
-			if (g->id[j - 1] == id)
-				return -EINVAL;
-			g->id[j] = g->id[j - 1];
-			g->weight[j] = g->weight[j - 1];
-		}
-		g->id[j] = id;
-		g->weight[j] = weight;
-	}
-	g->count = n;
-	return 0;
+	for (i = 0; i < n && !err; i++)
+		if (!(err = rlc__check_take(h, ids[i], weights[i])))
+			err = rlc__add_part(g, ids[i], weights[i]);
+	if (err)
+		g->count = 0;
+	return err;
 }
 
 /*
@@ -503,39 +597,54 @@ static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, int err, uint
 }
 
 /*
- * Take weights[i] from limit ids[i] for every i, all or nothing, now.
- * Lock-free, never blocks.  Returns 0 with *g filled for rlc_refund;
- * -EAGAIN when a limit refused, with g->refused_by and g->retry_ns (the
- * wait, assuming no other traffic); -EBADMSG when a limit's state is
- * corrupt (g->refused_by names it) or the segment was truncated;
- * -EOVERFLOW when a window has outlived its epoch counter (see
- * rlc_window_take); -E2BIG when a weight exceeds its limit's effective
- * capacity and can never be granted; -ENOENT for an unknown id; -EINVAL for
- * a bad argument, a weight of 0, a duplicate id or a read-only handle.
+ * Take every part of *g (sorted by id) at priority `prio`, all or nothing:
+ * a refusal gives back what was taken before it.  Returns as rlc_try_n.
  */
-static inline int rlc_try_n(struct rlc *h, const uint32_t *ids, const uint32_t *weights,
-			    unsigned n, struct rlc_grant *g)
+static inline int rlc__take_all(struct rlc *h, struct rlc_grant *g, uint32_t prio)
 {
+	struct rlc__request r;
 	uint64_t retry_ns = 0, total = 0;
-	unsigned i, taken;
-	int err = rlc__prepare(h, ids, weights, n, g);
+	unsigned i, taken = 0;
+	int err = 0;
 
-	if (err)
-		return err;
+	r.prio = g->priority = prio;
 	do {
-		g->now_ns = rlc_now_ns();
-		for (taken = 0; taken < n; taken++) {
-			err = rlc__take(&h->limits[g->id[taken]], g->now_ns, g->weight[taken],
-					&g->token[taken], &retry_ns);
+		r.now = g->now_ns = rlc_now_ns();
+		r.real = 0;
+		for (taken = 0; taken < g->count; taken++) {
+			err = rlc__take(h, g->id[taken], &r, g->weight[taken], &g->token[taken],
+					&retry_ns);
 			if (err)
 				break;
 		}
 		for (i = taken; err && i > 0; i--)
 			rlc__give_back(&h->limits[g->id[i - 1]], g->token[i - 1], g->weight[i - 1]);
 	} while (rlc__retake(&err, retry_ns));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < g->count; i++)
 		total += g->weight[i];
 	return rlc__decided(h, g, err, err ? g->id[taken] : 0, retry_ns, total);
+}
+
+/*
+ * Take weights[i] from limit ids[i] for every i, all or nothing, now, at
+ * priority NORMAL.  Lock-free, never blocks.  Returns 0 with *g filled for
+ * rlc_refund; -EAGAIN when a limit refused (it is full for this priority,
+ * its exchange's mode does not admit the weight yet, or it yields to a
+ * waiting higher priority), with g->refused_by and g->retry_ns (the wait,
+ * assuming no other traffic); -EBADMSG when a limit's state is corrupt
+ * (g->refused_by names it) or the segment was truncated; -EOVERFLOW when a
+ * window has outlived its epoch counter (see rlc_window_take); -E2BIG when
+ * a weight exceeds what its limit lets this priority fill in normal mode
+ * and in the mode in force, so that waiting cannot help; -ENOENT for an
+ * unknown id; -EINVAL for a bad argument, a weight of 0, a duplicate id or
+ * a read-only handle.
+ */
+static inline int rlc_try_n(struct rlc *h, const uint32_t *ids, const uint32_t *weights,
+			    unsigned n, struct rlc_grant *g)
+{
+	int err = rlc__prepare(h, ids, weights, n, g);
+
+	return err ? err : rlc__take_all(h, g, RLC_PRIO_NORMAL);
 }
 
 /*
@@ -544,6 +653,7 @@ static inline int rlc_try_n(struct rlc *h, const uint32_t *ids, const uint32_t *
  */
 static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rlc_grant *g)
 {
+	struct rlc__request r;
 	uint64_t retry_ns = 0;
 	int err = rlc__start(h, g);
 
@@ -552,9 +662,11 @@ static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rl
 	g->count = 1;
 	g->id[0] = id;
 	g->weight[0] = weight;
+	r.prio = RLC_PRIO_NORMAL;
 	do {
-		g->now_ns = rlc_now_ns();
-		err = rlc__take(&h->limits[id], g->now_ns, weight, &g->token[0], &retry_ns);
+		r.now = g->now_ns = rlc_now_ns();
+		r.real = 0;
+		err = rlc__take(h, id, &r, weight, &g->token[0], &retry_ns);
 	} while (rlc__retake(&err, retry_ns));
 	return rlc__decided(h, g, err, id, retry_ns, weight);
 }
@@ -566,40 +678,55 @@ static inline uint64_t rlc__add_sat(uint64_t a, uint64_t b)
 }
 
 /*
+ * After the refusal in *g: mark the refusing limit for the request's
+ * priority (rlc/priority.h) and sleep until it may fit.  Returns 0 to try
+ * again, or -ETIMEDOUT when the wait would pass `deadline_ns`.
+ */
+static inline int rlc__wait(struct rlc *h, const struct rlc_grant *g, uint64_t deadline_ns)
+{
+	struct timespec until;
+	/* retry_ns counts from the decision; saturate, never wrap */
+	uint64_t wake = rlc__add_sat(g->now_ns, g->retry_ns);
+	uint64_t mark = rlc__add_sat(wake, RLC_WAIT_GRACE_NS);
+
+	if (wake > deadline_ns)
+		return -ETIMEDOUT;
+	if (g->refused_by >= 0 && (uint32_t)g->refused_by < h->limits_count)
+		rlc_priority_mark(h->limits[g->refused_by].waiting, g->priority,
+				  mark < deadline_ns ? mark : deadline_ns);
+	until.tv_sec = (time_t)(wake / RLC_NS_PER_SEC);
+	until.tv_nsec = (long)(wake % RLC_NS_PER_SEC);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+		;
+	return 0;
+}
+
+/*
  * rlc_try_n, waiting (sleeping, not spinning) until it fits or until
- * `deadline_ns` (CLOCK_MONOTONIC).  Returns 0; -ETIMEDOUT when the wait would
- * pass the deadline, with g->retry_ns and g->refused_by from the last
- * refusal; or rlc_try_n's other errors at once.
+ * `deadline_ns` (CLOCK_MONOTONIC).  While it waits it holds LOW requests
+ * back on the limit that refused it (rlc/priority.h).  Returns 0;
+ * -ETIMEDOUT when the wait would pass the deadline, with g->retry_ns and
+ * g->refused_by from the last refusal; or rlc_try_n's other errors at once.
  */
 static inline int rlc_acquire(struct rlc *h, const uint32_t *ids, const uint32_t *weights,
 			      unsigned n, uint64_t deadline_ns, struct rlc_grant *g)
 {
-	struct timespec until;
-	uint64_t wake;
 	int err;
 
-	for (;;) {
-		err = rlc_try_n(h, ids, weights, n, g);
-		if (err != -EAGAIN)
-			return err;
-		/* retry_ns counts from the decision; saturate, never wrap */
-		wake = rlc__add_sat(g->now_ns, g->retry_ns);
-		if (wake > deadline_ns)
+	while ((err = rlc_try_n(h, ids, weights, n, g)) == -EAGAIN)
+		if (rlc__wait(h, g, deadline_ns))
 			return -ETIMEDOUT;
-		until.tv_sec = (time_t)(wake / RLC_NS_PER_SEC);
-		until.tv_nsec = (long)(wake % RLC_NS_PER_SEC);
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
-			;
-	}
+	return err;
 }
 
 /*
- * Give back a grant whose request was never sent, and empty *g: a second
- * call with it returns -EINVAL.  Lock-free.  A window refund lands where
- * the grant is counted; a bucket refund only while the grant is still the
- * bucket's newest change (else its weight stays counted until it refills).
- * Returns 0; -EINVAL for a bad handle, a refusal, or an empty or already
- * refunded grant; -EBADMSG once the segment was truncated.
+ * Give back a grant whose request was never sent, every part of it, and
+ * empty *g: a second call with it returns -EINVAL.  Lock-free.  A window
+ * or fixed refund lands where the grant is counted while its interval
+ * lasts; a bucket refund only while the grant is still the bucket's newest
+ * change (else its weight stays counted until it refills).  Returns 0;
+ * -EINVAL for a bad handle, a refusal, or an empty or already refunded
+ * grant; -EBADMSG once the segment was truncated.
  */
 static inline int rlc_refund(struct rlc *h, struct rlc_grant *g)
 {
@@ -611,7 +738,7 @@ static inline int rlc_refund(struct rlc *h, struct rlc_grant *g)
 		return -EINVAL;
 	for (i = 0; i < g->count; i++)
 		if (g->id[i] >= h->limits_count || g->weight[i] == 0 ||
-		    g->weight[i] > h->limits[g->id[i]].effective)
+		    g->weight[i] > h->limits[g->id[i]].capacity)
 			return -EINVAL;
 	if (rlc__truncated(h))
 		return -EBADMSG;
@@ -628,11 +755,14 @@ static inline int rlc_refund(struct rlc *h, struct rlc_grant *g)
  * Weight counted on limit *v now, as a grant would find it.  Retakes the
  * clock after -ESTALE as rlc_try does; returns 0 or -EBADMSG.
  */
-static inline int rlc__used(const struct rlc_limit_view *v, uint64_t *used)
+static inline int rlc__used(const struct rlc *h, const struct rlc_limit_view *v, uint64_t *used)
 {
+	struct rlc__request r = { 0, 0, 0 };
 	uint64_t seen = 0;
 	int err;
 
+	if (v->algorithm == RLC_ALGO_FIXED)
+		return rlc_fixed_used(v, rlc__exchange_clock(rlc__exchange_of(h, v), &r), used);
 	do {
 		uint64_t now = rlc_now_ns();
 
@@ -643,22 +773,26 @@ static inline int rlc__used(const struct rlc_limit_view *v, uint64_t *used)
 }
 
 /*
- * Live usage and configuration of limit `id`.  Reads only.  Returns 0;
- * -ENOENT for an unknown id; -EINVAL for a bad argument; -EBADMSG when the
- * limit's shared state is corrupt or the segment was truncated (the
- * configuration fields are filled in all the same, so the caller can name
- * the limit).
+ * Live usage and configuration of limit `id`, with its exchange's mode in
+ * force and what each priority may fill it to in that mode.  Reads only.
+ * Returns 0; -ENOENT for an unknown id; -EINVAL for a bad argument;
+ * -EBADMSG when the limit's shared state or its exchange's mode word is
+ * corrupt or the segment was truncated (the configuration fields are
+ * filled in all the same, so the caller can name the limit).
  */
 static inline int rlc_usage(const struct rlc *h, uint32_t id, struct rlc_usage *u)
 {
 	const struct rlc_limit_view *v;
-	int err;
+	const struct rlc_exchange_view *x;
+	uint64_t word = 0;
+	int err, mode = (int)RLC_MODE_NORMAL;
 
 	if (!h || !h->base || !u)
 		return -EINVAL;
 	if (id >= h->limits_count)
 		return -ENOENT;
 	v = &h->limits[id];
+	x = rlc__exchange_of(h, v);
 	u->name = v->name;
 	u->scope = h->scopes[v->scope];
 	u->algorithm = v->algorithm;
@@ -667,8 +801,21 @@ static inline int rlc_usage(const struct rlc *h, uint32_t id, struct rlc_usage *
 	u->slots = v->slots;
 	u->buffer_ppm = v->buffer_ppm;
 	u->interval_ns = v->interval_ns;
+	u->exchange = x ? x->name : NULL;
+	u->mode = NULL;
+	u->mode_until_ns = 0;
 	u->used = 0;
-	err = rlc__used(v, &u->used);
+	if (x) {
+		word = rlc__load_relaxed(x->mode);
+		mode = rlc_mode_current(word, rlc_now_ns(), x->modes_count);
+	}
+	if (mode > 0) {
+		u->mode_until_ns = rlc_mode_until(word);
+	}
+	memcpy(u->ceiling, v->ceiling[mode < 0 ? 0 : mode], sizeof(u->ceiling));
+	if (x && mode >= 0)
+		u->mode = x->modes[mode].name;
+	err = mode < 0 ? -EBADMSG : rlc__used(h, v, &u->used);
 	return rlc__truncated(h) ? -EBADMSG : err;
 }
 
@@ -700,5 +847,7 @@ static inline int rlc_client_info(const struct rlc *h, uint32_t idx,
 	out->refunded = rlc__load_relaxed(&c->refunded);
 	return rlc__truncated(h) ? -EBADMSG : 0;
 }
+
+#include "rlc/reserve.h"
 
 #endif /* RLC_H */

@@ -51,17 +51,21 @@
 #include "segment.h"
 
 /*
- * Take `weight` from bucket limit *v at time `now`.  Lock-free.  Returns 0
- * and the TAT after the grant in *token; -EAGAIN when it does not fit, with
- * the exact wait in *retry_ns; -ESTALE when the word is more than a burst
- * ahead of `now`, with the earliest clock read that could have written it in
+ * Take `weight` from bucket limit *v at time `now`, filling it at most to
+ * `ceiling` units ahead of now (the priority's and mode's, rlc/priority.h;
+ * ceiling x step never exceeds v->burst_ns).  Lock-free.  Returns 0 and the
+ * TAT after the grant in *token; -EAGAIN when it does not fit, with the
+ * exact wait in *retry_ns; -ESTALE when the word is more than a burst ahead
+ * of `now`, with the earliest clock read that could have written it in
  * *retry_ns (see "Corruption").  The caller has checked
- * 0 < weight <= v->effective.
+ * 0 < weight <= ceiling.
  */
-static inline int rlc_bucket_take(const struct rlc_limit_view *v, uint64_t now, uint32_t weight,
-				  uint64_t *token, uint64_t *retry_ns)
+static inline int rlc_bucket_take_under(const struct rlc_limit_view *v, uint64_t now,
+					uint32_t weight, uint32_t ceiling, uint64_t *token,
+					uint64_t *retry_ns)
 {
 	const uint64_t cost = (uint64_t)weight * v->step_ns;
+	const uint64_t horizon = (uint64_t)ceiling * v->step_ns;
 	uint64_t tat = rlc__load_relaxed(v->state);
 	uint64_t next;
 
@@ -71,8 +75,8 @@ static inline int rlc_bucket_take(const struct rlc_limit_view *v, uint64_t now, 
 			return -ESTALE;
 		}
 		next = (tat > now ? tat : now) + cost;
-		if (next - now > v->burst_ns) {
-			*retry_ns = next - v->burst_ns - now;
+		if (next - now > horizon) {
+			*retry_ns = next - horizon - now;
 			return -EAGAIN;
 		}
 		if (rlc__cas_relaxed(v->state, &tat, next)) {
@@ -80,6 +84,13 @@ static inline int rlc_bucket_take(const struct rlc_limit_view *v, uint64_t now, 
 			return 0;
 		}
 	}
+}
+
+/* rlc_bucket_take_under() up to the effective capacity. */
+static inline int rlc_bucket_take(const struct rlc_limit_view *v, uint64_t now, uint32_t weight,
+				  uint64_t *token, uint64_t *retry_ns)
+{
+	return rlc_bucket_take_under(v, now, weight, v->effective, token, retry_ns);
 }
 
 /*

@@ -22,4 +22,16 @@ static inline uint64_t rlc_now_ns(void)
 	return (uint64_t)ts.tv_sec * RLC_NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * Now, in CLOCK_REALTIME nanoseconds since the Unix epoch: the clock the
+ * exchanges' aligned intervals follow (rlc/fixed.h), read only for them.
+ */
+static inline uint64_t rlc_realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * RLC_NS_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
 #endif /* RLC_CLOCK_H */

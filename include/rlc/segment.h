@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * rlc/segment.h - layout v1 of the shared-memory segment, and its validator.
+ * rlc/segment.h - layout v2 of the shared-memory segment, and its validator.
  *
- *   [header 256 B][limits 128 B each][slots 8 B each][scopes 64 B each]
- *   [clients 128 B each][names 64 B each]
+ *   [header 320 B][limits 192 B each][slots 8 B each][scopes 128 B each]
+ *   [clients 128 B each][names 64 B each][exchanges 128 B each]
+ *   [modes 64 B each][accounts 64 B each][endpoints 64 B each][links 256 B each]
+ *
+ * The exchange catalog (exchanges, modes, accounts, endpoints and their
+ * weight rules) is validated by rlc/catalog.h.
  *
  * Only rlcd creates or lays out a segment.  It writes everything, then
  * release-stores `ready`; a process that acquire-loads `ready` equal to
@@ -29,8 +33,8 @@
 
 #define RLC_MAGIC UINT64_C(0x31304745534c4352) /* "RLCSEG01" little-endian */
 #define RLC_READY UINT64_C(0x5944414552434c52) /* "RLCREADY" */
-#define RLC_LAYOUT_MAJOR 1u
-#define RLC_LAYOUT_MINOR 1u
+#define RLC_LAYOUT_MAJOR 2u
+#define RLC_LAYOUT_MINOR 0u
 #define RLC_CACHELINE 64u
 
 #define RLC_NAME_MAX 64u /* bytes per name record, NUL included */
@@ -48,6 +52,9 @@
 #define RLC_NAMES_MAX 16384u
 #define RLC_SLOTS_PER_LIMIT_MAX 4096u
 #define RLC_SLOTS_MAX (1u << 22)
+#define RLC_EXCHANGES_MAX 64u
+#define RLC_ACCOUNTS_MAX 1024u
+#define RLC_ENDPOINTS_MAX 4096u
 
 /*
  * Time bounds of a limit, checked by rlcd's configuration and again by the
@@ -61,7 +68,27 @@
 enum rlc_algorithm {
 	RLC_ALGO_WINDOW = 1, /* sliding ring of slots: N per rolling W */
 	RLC_ALGO_BUCKET = 2, /* GCRA: burst N, refilled at N per W */
+	RLC_ALGO_FIXED = 3,  /* intervals aligned to the exchange clock, see rlc/fixed.h */
 };
+
+/* Request priorities: a lower number is a higher priority. */
+enum rlc_priority {
+	RLC_PRIO_CRITICAL = 0, /* cancels, reduce-only orders */
+	RLC_PRIO_HIGH = 1,     /* new orders */
+	RLC_PRIO_NORMAL = 2,   /* account reads */
+	RLC_PRIO_LOW = 3,      /* market data */
+};
+#define RLC_PRIOS 4u
+#define RLC_LINK_MAX 8u    /* limits one request may count against */
+#define RLC_MODES_MAX 8u   /* per exchange, `normal` (index 0) included */
+#define RLC_CLAUSES_MAX 3u /* per weight rule */
+#define RLC_TIERS_MAX 6u   /* per clause */
+#define RLC_PARAM_MAX 32u  /* bytes of a parameter name, NUL included */
+#define RLC_NONE UINT32_MAX /* "no such record" in a reference field */
+
+/* Fixed intervals: whole seconds from 1 s to 1 day (rlc/fixed.h). */
+#define RLC_FIXED_MIN_NS UINT64_C(1000000000)
+#define RLC_FIXED_MAX_NS (UINT64_C(86400) * 1000000000)
 
 struct rlc_header {
 	/* Immutable once `ready` is published. */
@@ -71,17 +98,26 @@ struct rlc_header {
 	uint64_t size;       /* bytes, must equal the mapping */
 	uint64_t created_ns; /* CLOCK_MONOTONIC when laid out */
 	uint64_t limits_off;
-	uint32_t limits_count;
-	uint32_t scopes_count;
-	uint64_t scopes_off;
 	uint64_t slots_off;
-	uint32_t slots_count;
-	uint32_t clients_count;
+	uint64_t scopes_off;
 	uint64_t clients_off;
 	uint64_t names_off;
+	uint64_t exchanges_off;
+	uint64_t accounts_off;
+	uint64_t endpoints_off;
+	uint64_t links_off;
+	uint64_t modes_off;
+	uint32_t limits_count;
+	uint32_t slots_count;
+	uint32_t scopes_count;
+	uint32_t clients_count;
 	uint32_t names_count;
-	uint32_t reserved0;
-	uint8_t pad0[32];
+	uint32_t exchanges_count;
+	uint32_t accounts_count;
+	uint32_t endpoints_count;
+	uint32_t links_count;
+	uint32_t modes_count;
+	uint8_t pad0[40];
 
 	/* Published and maintained by rlcd. */
 	rlc_word ready;               /* RLC_READY, release-stored last */
@@ -97,11 +133,14 @@ struct rlc_header {
 };
 
 struct rlc_limit {
-	/* Hot line: every grant reads and CASes it. */
-	rlc_word state; /* window: head (epoch, count); bucket: TAT ns */
-	rlc_word sum;   /* window: (head epoch, completed-slot sum) cache */
+	/* Hot line: every grant reads it and CASes state. */
+	rlc_word state; /* window: head (epoch, count); bucket: TAT ns; fixed: even interval */
+	rlc_word sum;   /* window: (head epoch, completed-slot sum) cache; fixed: odd interval */
 	rlc_word frees; /* window: (epoch, epochs until its oldest grant leaves) cache */
-	uint8_t pad0[40];
+	/* waiting[p]: until when a waiter of priority p holds lower priorities
+	 * back (CLOCK_MONOTONIC ns, raised by atomic max); see rlc/priority.h */
+	rlc_word waiting[RLC_PRIOS - 1];
+	uint8_t pad0[16];
 
 	/* Configuration, immutable once published. */
 	uint32_t name;        /* index into names */
@@ -109,18 +148,112 @@ struct rlc_limit {
 	uint32_t algorithm;   /* enum rlc_algorithm */
 	uint32_t capacity;    /* N as configured */
 	uint32_t effective;   /* N x (1 - buffer): what may be granted */
-	uint32_t slots;       /* window: ring slots S; bucket: 0 */
+	uint32_t slots;       /* window: ring slots S; else 0 */
 	uint32_t slots_first; /* window: first ring slot in the slots table */
 	uint32_t buffer_ppm;  /* safety buffer, parts per million */
 	uint64_t interval_ns; /* W */
-	uint64_t step_ns;     /* window: slot width; bucket: ns per unit */
+	uint64_t step_ns;     /* window: slot width; bucket: ns per unit; fixed: 0 */
 	uint64_t origin_ns;   /* window: epoch 0 starts here */
-	uint64_t reserved1;
+	uint64_t latency_ns;  /* fixed: how late a request may reach the exchange */
+	uint32_t exchange;    /* index into exchanges, or RLC_NONE */
+	uint32_t account;     /* index into accounts, or RLC_NONE */
+	uint32_t reserve_ppm[RLC_PRIOS]; /* held back from each priority, of effective */
+	uint64_t clock_error_ns; /* fixed: how far the exchange-clock estimate may be off */
+	uint8_t pad1[32];
+};
+
+/* What a scope is: the host's IP at one exchange, or one account there. */
+enum rlc_scope_kind {
+	RLC_SCOPE_OTHER = 0,
+	RLC_SCOPE_IP = 1,
+	RLC_SCOPE_ACCOUNT = 2,
 };
 
 struct rlc_scope {
-	uint32_t name; /* index into names */
-	uint8_t pad0[60];
+	/* Shared: what the exchange said about the whole scope. */
+	rlc_word blocked_until; /* CLOCK_MONOTONIC ns every request waits for; 0 */
+	rlc_word block_reason;  /* why, for rlctl */
+	rlc_word reserved0[6];
+	/* Immutable. */
+	uint32_t name;     /* index into names */
+	uint32_t kind;     /* enum rlc_scope_kind */
+	uint32_t exchange; /* index into exchanges, or RLC_NONE */
+	uint32_t account;  /* index into accounts, or RLC_NONE */
+	uint8_t pad0[48];
+};
+
+struct rlc_exchange {
+	/* Shared words. */
+	rlc_word mode;            /* (until_us:56, mode index:8); see rlc/mode.h */
+	rlc_word clock_offset_ns; /* exchange clock minus CLOCK_REALTIME, two's complement */
+	rlc_word reserved0[6];
+	/* Immutable. */
+	uint32_t name;           /* index into names */
+	uint32_t ip_scope;       /* index into scopes, or RLC_NONE */
+	uint32_t modes_first;    /* its modes, `normal` first, in the modes table */
+	uint32_t modes_count;    /* 1 .. RLC_MODES_MAX */
+	uint32_t accounts_first; /* its accounts in the accounts table */
+	uint32_t accounts_count;
+	uint32_t endpoints_first; /* its endpoints in the endpoints table */
+	uint32_t endpoints_count;
+	uint8_t pad0[32];
+};
+
+struct rlc_mode {
+	uint32_t name;         /* index into names */
+	uint32_t buffer_ppm;   /* every limit's buffer while on, or RLC_NONE: each its own */
+	uint32_t lowest;       /* lowest priority admitted (enum rlc_priority) */
+	uint32_t reserve_ppm;  /* scale of every reserve, 1000000 = as configured */
+	uint64_t duration_ns;  /* how long rlctl mode sets it by default */
+	uint8_t pad0[40];
+};
+
+struct rlc_account {
+	uint32_t name;         /* index into names: the account's own name, "main" */
+	uint32_t exchange;     /* index into exchanges */
+	uint32_t scope;        /* index into scopes */
+	uint32_t limits_first; /* its limits, one per account template, in order */
+	uint32_t limits_count;
+	uint8_t pad0[44];
+};
+
+struct rlc_endpoint {
+	uint32_t name;        /* index into names: "GET /fapi/v1/depth" */
+	uint32_t exchange;    /* index into exchanges */
+	uint32_t links_first; /* its links in the links table */
+	uint32_t links_count; /* 1 .. RLC_LINK_MAX */
+	uint32_t priority;    /* default priority (enum rlc_priority) */
+	uint32_t critical_if; /* index into names of a parameter, or RLC_NONE */
+	uint8_t pad0[40];
+};
+
+/* How one clause of a weight rule reads its parameter; see rlc/rule.h. */
+enum rlc_clause_kind {
+	RLC_CLAUSE_CONST = 1, /* weight[0], always */
+	RLC_CLAUSE_IF = 2,    /* weight[0] when the parameter is present */
+	RLC_CLAUSE_BY = 3,    /* tiers on the parameter's integer value */
+	RLC_CLAUSE_COUNT = 4, /* tiers on the number of items it lists */
+	RLC_CLAUSE_EACH = 5,  /* weight[0] per item, at most `max` */
+};
+
+struct rlc_clause {
+	uint32_t kind;    /* enum rlc_clause_kind */
+	uint32_t param;   /* index into names, or RLC_NONE for CONST */
+	uint32_t tiers;   /* BY, COUNT: 1 .. RLC_TIERS_MAX; else 1 */
+	uint32_t dflt;    /* BY: the value assumed when absent, or RLC_NONE: skip */
+	uint32_t max;     /* EACH: the most weight, or RLC_NONE */
+	uint32_t bound[RLC_TIERS_MAX];  /* increasing upper bounds; RLC_NONE: none */
+	uint32_t weight[RLC_TIERS_MAX]; /* weight of each tier */
+	uint8_t pad0[12];
+};
+
+/* One limit an endpoint counts against, and the rule for its weight. */
+struct rlc_link {
+	uint32_t endpoint;     /* index into endpoints */
+	uint32_t limit;        /* index into limits, or RLC_NONE for an account limit */
+	uint32_t account_slot; /* which of each account's limits, or RLC_NONE */
+	uint32_t clauses;      /* 1 .. RLC_CLAUSES_MAX */
+	struct rlc_clause clause[RLC_CLAUSES_MAX];
 };
 
 /* Client state word: 0 free, else claim time, pid and phase; see rlc/client.h. */
@@ -146,24 +279,33 @@ struct rlc_name {
 };
 
 RLC_STATIC_ASSERT(sizeof(rlc_word) == 8, "segment words are 8 bytes");
-RLC_STATIC_ASSERT(sizeof(struct rlc_header) == 256, "header is 4 lines");
+RLC_STATIC_ASSERT(sizeof(struct rlc_header) == 320, "header is 5 lines");
 RLC_STATIC_ASSERT(offsetof(struct rlc_header, size) == 16, "header.size");
 RLC_STATIC_ASSERT(offsetof(struct rlc_header, created_ns) == 24, "created_ns");
 RLC_STATIC_ASSERT(offsetof(struct rlc_header, limits_off) == 32, "limits_off");
-RLC_STATIC_ASSERT(offsetof(struct rlc_header, scopes_off) == 48, "scopes_off");
-RLC_STATIC_ASSERT(offsetof(struct rlc_header, slots_off) == 56, "slots_off");
-RLC_STATIC_ASSERT(offsetof(struct rlc_header, clients_off) == 72, "clients_off");
-RLC_STATIC_ASSERT(offsetof(struct rlc_header, names_off) == 80, "names_off");
-RLC_STATIC_ASSERT(offsetof(struct rlc_header, ready) == 128, "ready on its own line");
-RLC_STATIC_ASSERT(offsetof(struct rlc_header, heartbeat_ns) == 152, "heartbeat_ns");
-RLC_STATIC_ASSERT(offsetof(struct rlc_header, generation) == 168, "generation");
-RLC_STATIC_ASSERT(sizeof(struct rlc_limit) == 128, "limit is 2 lines");
+RLC_STATIC_ASSERT(offsetof(struct rlc_header, clients_off) == 56, "clients_off");
+RLC_STATIC_ASSERT(offsetof(struct rlc_header, modes_off) == 104, "modes_off");
+RLC_STATIC_ASSERT(offsetof(struct rlc_header, limits_count) == 112, "limits_count");
+RLC_STATIC_ASSERT(offsetof(struct rlc_header, ready) == 192, "ready on its own line");
+RLC_STATIC_ASSERT(offsetof(struct rlc_header, heartbeat_ns) == 216, "heartbeat_ns");
+RLC_STATIC_ASSERT(offsetof(struct rlc_header, generation) == 232, "generation");
+RLC_STATIC_ASSERT(sizeof(struct rlc_limit) == 192, "limit is 3 lines");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, sum) == 8, "limit.sum");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, frees) == 16, "limit.frees");
+RLC_STATIC_ASSERT(offsetof(struct rlc_limit, waiting) == 24, "limit.waiting");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, name) == 64, "limit config line");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, interval_ns) == 96, "interval_ns");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, origin_ns) == 112, "origin_ns");
-RLC_STATIC_ASSERT(sizeof(struct rlc_scope) == 64, "scope is 1 line");
+RLC_STATIC_ASSERT(offsetof(struct rlc_limit, exchange) == 128, "limit.exchange");
+RLC_STATIC_ASSERT(sizeof(struct rlc_scope) == 128, "scope is 2 lines");
+RLC_STATIC_ASSERT(offsetof(struct rlc_scope, name) == 64, "scope config line");
+RLC_STATIC_ASSERT(sizeof(struct rlc_exchange) == 128, "exchange is 2 lines");
+RLC_STATIC_ASSERT(offsetof(struct rlc_exchange, name) == 64, "exchange config line");
+RLC_STATIC_ASSERT(sizeof(struct rlc_mode) == 64, "mode is 1 line");
+RLC_STATIC_ASSERT(sizeof(struct rlc_account) == 64, "account is 1 line");
+RLC_STATIC_ASSERT(sizeof(struct rlc_endpoint) == 64, "endpoint is 1 line");
+RLC_STATIC_ASSERT(sizeof(struct rlc_clause) == 80, "clause");
+RLC_STATIC_ASSERT(sizeof(struct rlc_link) == 256, "link is 4 lines");
 RLC_STATIC_ASSERT(sizeof(struct rlc_client) == 128, "client is 2 lines");
 RLC_STATIC_ASSERT(offsetof(struct rlc_client, name) == 16, "client.name");
 RLC_STATIC_ASSERT(offsetof(struct rlc_client, grants) == 64, "client counters line");
@@ -183,7 +325,9 @@ struct rlc_layout {
 	uint64_t size; /* the mapping's own size, equal to the header's at open */
 	uint64_t created_ns;
 	uint64_t limits_off, slots_off, scopes_off, clients_off, names_off;
+	uint64_t exchanges_off, accounts_off, endpoints_off, links_off, modes_off;
 	uint32_t limits_count, slots_count, scopes_count, clients_count, names_count;
+	uint32_t exchanges_count, accounts_count, endpoints_count, links_count, modes_count;
 };
 
 /*
@@ -193,21 +337,29 @@ struct rlc_layout {
  * later write to the record can change counts but never crash anyone.
  */
 struct rlc_limit_view {
-	rlc_word *state; /* window: head (epoch, count); bucket: TAT ns */
-	rlc_word *sum;   /* window: (epoch, completed-slot sum) cache */
-	rlc_word *frees; /* window: (epoch, epochs until weight leaves the ring) cache */
-	rlc_word *ring;  /* window: its `slots` ring words; bucket: NULL */
+	rlc_word *state;   /* window: head (epoch, count); bucket: TAT ns; fixed: even interval */
+	rlc_word *sum;     /* window: (epoch, completed-slot sum) cache; fixed: odd interval */
+	rlc_word *frees;   /* window: (epoch, epochs until weight leaves the ring) cache */
+	rlc_word *ring;    /* window: its `slots` ring words; else NULL */
+	rlc_word *waiting; /* waiting[p] for p < RLC_PRIOS - 1, see rlc/priority.h */
 	uint64_t interval_ns;
 	uint64_t step_ns;   /* window: slot width; bucket: ns per unit */
 	uint64_t origin_ns; /* window: epoch 0 starts here */
 	uint64_t epoch_max; /* window: the last epoch whose start fits 64 bits */
-	uint64_t burst_ns;  /* bucket: effective x step */
+	uint64_t burst_ns;  /* bucket: the largest ceiling x step */
+	uint64_t latency_ns;     /* fixed */
+	uint64_t clock_error_ns; /* fixed */
 	uint32_t algorithm;
 	uint32_t capacity;
-	uint32_t effective;
+	uint32_t effective; /* in mode normal */
 	uint32_t slots;
 	uint32_t buffer_ppm;
-	uint32_t scope; /* index into the scopes table */
+	uint32_t scope;    /* index into the scopes table */
+	uint32_t exchange; /* index into the exchanges table, or RLC_NONE */
+	uint32_t account;  /* index into the accounts table, or RLC_NONE */
+	uint32_t reserve_ppm[RLC_PRIOS];
+	/* What priority p may fill the limit to in mode m (rlc/priority.h). */
+	uint32_t ceiling[RLC_MODES_MAX][RLC_PRIOS];
 	char name[RLC_NAME_MAX];
 };
 
@@ -224,6 +376,12 @@ static inline int rlc__fail(char *why, size_t len, int err, const char *fmt, ...
 		va_end(ap);
 	}
 	return err;
+}
+
+/* N x (1 - buffer), rounded down: what a limit may grant. */
+static inline uint32_t rlc_effective(uint32_t capacity, uint32_t buffer_ppm)
+{
+	return (uint32_t)((uint64_t)capacity * (1000000u - buffer_ppm) / 1000000u);
 }
 
 /* Is [off, off + count * rec) inside a segment of `size` bytes? */
@@ -244,6 +402,28 @@ static inline int rlc__name_copy(const void *base, const struct rlc_layout *lay,
 	return memchr(out, '\0', RLC_NAME_MAX) != NULL && out[0] != '\0';
 }
 
+/*
+ * Check scope `idx` and copy its name into `out` (RLC_NAME_MAX bytes).
+ * Returns 0, or -EBADMSG with a reason.
+ */
+static inline int rlc_segment_read_scope(const void *base, const struct rlc_layout *lay,
+					 uint32_t idx, char *out, char *why, size_t len)
+{
+	struct rlc_scope s;
+
+	if (idx >= lay->scopes_count)
+		return rlc__fail(why, len, -EBADMSG, "corrupt segment: scope %u out of range", idx);
+	memcpy((void *)&s, RLC__TABLE(const struct rlc_scope, base, lay->scopes_off) + idx,
+	       sizeof(s));
+	if (!rlc__name_copy(base, lay, s.name, out) ||
+	    s.kind > RLC_SCOPE_ACCOUNT ||
+	    (s.exchange != RLC_NONE && s.exchange >= lay->exchanges_count) ||
+	    (s.account != RLC_NONE && s.account >= lay->accounts_count))
+		return rlc__fail(why, len, -EBADMSG,
+				 "corrupt segment: scope %u refers to records out of range", idx);
+	return 0;
+}
+
 /* Scope `idx`'s name into `out` (RLC_NAME_MAX bytes): 1, or 0 if unusable. */
 static inline int rlc_segment_scope_name(const void *base, const struct rlc_layout *lay,
 					 uint32_t idx, char *out)
@@ -252,7 +432,8 @@ static inline int rlc_segment_scope_name(const void *base, const struct rlc_layo
 
 	if (idx >= lay->scopes_count)
 		return 0;
-	memcpy(&s, RLC__TABLE(const struct rlc_scope, base, lay->scopes_off) + idx, sizeof(s));
+	memcpy((void *)&s, RLC__TABLE(const struct rlc_scope, base, lay->scopes_off) + idx,
+	       sizeof(s));
 	return rlc__name_copy(base, lay, s.name, out);
 }
 
@@ -320,10 +501,23 @@ static inline int rlc_segment_read_limit(void *base, const struct rlc_layout *la
 		v->epoch_max = (UINT64_MAX - l.origin_ns) / l.step_ns;
 		if (v->epoch_max > RLC_EPOCH_MAX)
 			v->epoch_max = RLC_EPOCH_MAX;
+	} else if (l.algorithm == RLC_ALGO_FIXED) {
+		/* whole seconds, and a guard span shorter than one interval */
+		if (l.slots != 0 || l.interval_ns < RLC_FIXED_MIN_NS ||
+		    l.interval_ns > RLC_FIXED_MAX_NS || l.interval_ns % RLC_FIXED_MIN_NS != 0 ||
+		    l.latency_ns >= l.interval_ns || l.clock_error_ns >= l.interval_ns ||
+		    l.latency_ns + 2 * l.clock_error_ns >= l.interval_ns)
+			return rlc__fail(why, len, -EBADMSG,
+					 "corrupt segment: limit %u (%s) fixed interval %" PRIu64
+					 " ns, latency %" PRIu64 " ns, clock error %" PRIu64
+					 " ns out of range",
+					 i, v->name, l.interval_ns, l.latency_ns, l.clock_error_ns);
+		v->latency_ns = l.latency_ns;
+		v->clock_error_ns = l.clock_error_ns;
 	} else if (l.algorithm == RLC_ALGO_BUCKET) {
-		/* burst = effective x step stays within two of the longest intervals */
-		if (l.slots != 0 || l.step_ns == 0 ||
-		    l.step_ns > 2 * RLC_INTERVAL_MAX_NS / l.effective)
+		/* every ceiling (at most the capacity) x step stays below 2^62,
+		 * so no time sum on a burst wraps */
+		if (l.slots != 0 || l.step_ns == 0 || l.step_ns > (UINT64_C(1) << 62) / l.capacity)
 			return rlc__fail(why, len, -EBADMSG,
 					 "corrupt segment: limit %u (%s) bucket step %" PRIu64
 					 " ns out of range",
@@ -334,9 +528,22 @@ static inline int rlc_segment_read_limit(void *base, const struct rlc_layout *la
 				 "corrupt segment: limit %u (%s) has unknown algorithm %u", i, v->name,
 				 l.algorithm);
 	}
+	if (l.reserve_ppm[RLC_PRIO_CRITICAL] != 0 || l.reserve_ppm[RLC_PRIO_LOW] >= 1000000u ||
+	    l.reserve_ppm[RLC_PRIO_LOW] < l.reserve_ppm[RLC_PRIO_NORMAL] ||
+	    l.reserve_ppm[RLC_PRIO_NORMAL] < l.reserve_ppm[RLC_PRIO_HIGH] ||
+	    (l.exchange != RLC_NONE && l.exchange >= lay->exchanges_count) ||
+	    (l.account != RLC_NONE && l.account >= lay->accounts_count))
+		return rlc__fail(why, len, -EBADMSG,
+				 "corrupt segment: limit %u (%s) has reserves or references out of "
+				 "range",
+				 i, v->name);
+	memcpy(v->reserve_ppm, l.reserve_ppm, sizeof(v->reserve_ppm));
+	v->exchange = l.exchange;
+	v->account = l.account;
 	v->state = &rec->state;
 	v->sum = &rec->sum;
 	v->frees = &rec->frees;
+	v->waiting = rec->waiting;
 	v->interval_ns = l.interval_ns;
 	v->step_ns = l.step_ns;
 	v->origin_ns = l.origin_ns;
@@ -349,41 +556,63 @@ static inline int rlc_segment_read_limit(void *base, const struct rlc_layout *la
 	return 0;
 }
 
-/* Are the five tables of *lay pairwise disjoint?  Names the first overlap. */
-static inline int rlc__tables_disjoint(const struct rlc_layout *lay, char *why, size_t len)
-{
-	const char *what[5] = { "limits", "slots", "scopes", "clients", "names" };
-	const uint64_t off[5] = { lay->limits_off, lay->slots_off, lay->scopes_off,
-				  lay->clients_off, lay->names_off };
-	const uint64_t end[5] = {
-		lay->limits_off + (uint64_t)lay->limits_count * sizeof(struct rlc_limit),
-		lay->slots_off + (uint64_t)lay->slots_count * sizeof(rlc_word),
-		lay->scopes_off + (uint64_t)lay->scopes_count * sizeof(struct rlc_scope),
-		lay->clients_off + (uint64_t)lay->clients_count * sizeof(struct rlc_client),
-		lay->names_off + (uint64_t)lay->names_count * sizeof(struct rlc_name),
-	};
-	unsigned a, b;
+#define RLC__TABLES 10u
 
-	for (a = 0; a < 5; a++)
-		for (b = a + 1; b < 5; b++)
-			if (off[a] < end[a] && off[b] < end[b] && off[a] < end[b] &&
-			    off[b] < end[a])
-				return rlc__fail(why, len, -EBADMSG,
-						 "corrupt segment: the %s and %s tables overlap",
-						 what[a], what[b]);
-	return 0;
+/* One table of the segment: its name for messages, where, how many, how big. */
+struct rlc__span {
+	const char *what;
+	uint64_t off, count, rec;
+};
+
+static inline void rlc__spans(const struct rlc_layout *lay, struct rlc__span *t)
+{
+	const struct rlc__span all[RLC__TABLES] = {
+		{ "limits", lay->limits_off, lay->limits_count, sizeof(struct rlc_limit) },
+		{ "slots", lay->slots_off, lay->slots_count, sizeof(rlc_word) },
+		{ "scopes", lay->scopes_off, lay->scopes_count, sizeof(struct rlc_scope) },
+		{ "clients", lay->clients_off, lay->clients_count, sizeof(struct rlc_client) },
+		{ "names", lay->names_off, lay->names_count, sizeof(struct rlc_name) },
+		{ "exchanges", lay->exchanges_off, lay->exchanges_count,
+		  sizeof(struct rlc_exchange) },
+		{ "modes", lay->modes_off, lay->modes_count, sizeof(struct rlc_mode) },
+		{ "accounts", lay->accounts_off, lay->accounts_count, sizeof(struct rlc_account) },
+		{ "endpoints", lay->endpoints_off, lay->endpoints_count,
+		  sizeof(struct rlc_endpoint) },
+		{ "links", lay->links_off, lay->links_count, sizeof(struct rlc_link) },
+	};
+
+	memcpy(t, all, sizeof(all));
 }
 
-/* Is table `what` inside the segment?  Reports it by name if not. */
-static inline int rlc__table_check(const char *what, uint64_t off, uint64_t count, uint64_t rec,
-				   uint64_t size, char *why, size_t len)
+/*
+ * Is every table of *lay inside a segment of `size` bytes, and no two
+ * overlapping?  Names the first that is not.
+ */
+static inline int rlc__tables_check(const struct rlc_layout *lay, uint64_t size, char *why,
+				    size_t len)
 {
-	if (rlc__table_fits(off, count, rec, size))
-		return 0;
-	return rlc__fail(why, len, -EBADMSG,
-			 "corrupt segment: %s table at offset %" PRIu64 " (%" PRIu64
-			 " records) out of range",
-			 what, off, count);
+	struct rlc__span t[RLC__TABLES];
+	unsigned a, b;
+
+	rlc__spans(lay, t);
+	for (a = 0; a < RLC__TABLES; a++)
+		if (!rlc__table_fits(t[a].off, t[a].count, t[a].rec, size))
+			return rlc__fail(why, len, -EBADMSG,
+					 "corrupt segment: %s table at offset %" PRIu64 " (%" PRIu64
+					 " records) out of range",
+					 t[a].what, t[a].off, t[a].count);
+	/* inside the segment, so no end wraps */
+	for (a = 0; a < RLC__TABLES; a++)
+		for (b = a + 1; b < RLC__TABLES; b++) {
+			uint64_t end_a = t[a].off + t[a].count * t[a].rec;
+			uint64_t end_b = t[b].off + t[b].count * t[b].rec;
+
+			if (t[a].count && t[b].count && t[a].off < end_b && t[b].off < end_a)
+				return rlc__fail(why, len, -EBADMSG,
+						 "corrupt segment: the %s and %s tables overlap",
+						 t[a].what, t[b].what);
+		}
+	return 0;
 }
 
 /*
@@ -400,7 +629,6 @@ static inline int rlc_segment_read_header(const void *base, size_t size, struct 
 	const struct rlc_header *h = (const struct rlc_header *)base;
 	struct rlc_header copy;
 	uint64_t ready;
-	int err;
 
 	memset(lay, 0, sizeof(*lay));
 	if (size == 0)
@@ -434,12 +662,18 @@ static inline int rlc_segment_read_header(const void *base, size_t size, struct 
 				 copy.size, size);
 	if (copy.limits_count > RLC_LIMITS_MAX || copy.scopes_count > RLC_SCOPES_MAX ||
 	    copy.clients_count > RLC_CLIENTS_MAX || copy.names_count > RLC_NAMES_MAX ||
-	    copy.slots_count > RLC_SLOTS_MAX)
+	    copy.slots_count > RLC_SLOTS_MAX || copy.exchanges_count > RLC_EXCHANGES_MAX ||
+	    copy.modes_count > RLC_EXCHANGES_MAX * RLC_MODES_MAX ||
+	    copy.accounts_count > RLC_ACCOUNTS_MAX || copy.endpoints_count > RLC_ENDPOINTS_MAX ||
+	    copy.links_count > RLC_ENDPOINTS_MAX * RLC_LINK_MAX)
 		return rlc__fail(why, len, -EBADMSG,
 				 "corrupt segment: table counts out of range (%u limits, %u scopes, "
-				 "%u clients, %u names, %u slots)",
+				 "%u clients, %u names, %u slots, %u exchanges, %u modes, "
+				 "%u accounts, %u endpoints, %u links)",
 				 copy.limits_count, copy.scopes_count, copy.clients_count,
-				 copy.names_count, copy.slots_count);
+				 copy.names_count, copy.slots_count, copy.exchanges_count,
+				 copy.modes_count, copy.accounts_count, copy.endpoints_count,
+				 copy.links_count);
 	lay->layout_major = copy.layout_major;
 	lay->layout_minor = copy.layout_minor;
 	lay->size = copy.size;
@@ -449,54 +683,22 @@ static inline int rlc_segment_read_header(const void *base, size_t size, struct 
 	lay->scopes_off = copy.scopes_off;
 	lay->clients_off = copy.clients_off;
 	lay->names_off = copy.names_off;
+	lay->exchanges_off = copy.exchanges_off;
+	lay->accounts_off = copy.accounts_off;
+	lay->endpoints_off = copy.endpoints_off;
+	lay->links_off = copy.links_off;
+	lay->modes_off = copy.modes_off;
 	lay->limits_count = copy.limits_count;
 	lay->slots_count = copy.slots_count;
 	lay->scopes_count = copy.scopes_count;
 	lay->clients_count = copy.clients_count;
 	lay->names_count = copy.names_count;
-	if ((err = rlc__table_check("limits", lay->limits_off, lay->limits_count,
-				    sizeof(struct rlc_limit), size, why, len)) ||
-	    (err = rlc__table_check("slots", lay->slots_off, lay->slots_count, sizeof(rlc_word),
-				    size, why, len)) ||
-	    (err = rlc__table_check("scopes", lay->scopes_off, lay->scopes_count,
-				    sizeof(struct rlc_scope), size, why, len)) ||
-	    (err = rlc__table_check("clients", lay->clients_off, lay->clients_count,
-				    sizeof(struct rlc_client), size, why, len)) ||
-	    (err = rlc__table_check("names", lay->names_off, lay->names_count,
-				    sizeof(struct rlc_name), size, why, len)))
-		return err;
-	return rlc__tables_disjoint(lay, why, len);
-}
-
-/*
- * Validate a mapped segment of `size` bytes: its header, every name, scope
- * and limit.  Reads only; safe on garbage.  Returns as
- * rlc_segment_read_header() and rlc_segment_read_limit().
- */
-static inline int rlc_segment_check(const void *base, size_t size, char *why, size_t len)
-{
-	struct rlc_layout lay;
-	struct rlc_limit_view v;
-	char name[RLC_NAME_MAX];
-	uint32_t i, ring_end = 0;
-	int err;
-
-	if ((err = rlc_segment_read_header(base, size, &lay, why, len)))
-		return err;
-	for (i = 0; i < lay.names_count; i++)
-		if (!rlc__name_copy(base, &lay, i, name))
-			return rlc__fail(why, len, -EBADMSG,
-					 "corrupt segment: name %u is empty or unterminated", i);
-	for (i = 0; i < lay.scopes_count; i++)
-		if (!rlc_segment_scope_name(base, &lay, i, name))
-			return rlc__fail(why, len, -EBADMSG,
-					 "corrupt segment: scope %u refers to a name out of range", i);
-	/* Reads only: the view's pointers are never followed here. */
-	for (i = 0; i < lay.limits_count; i++)
-		if ((err = rlc_segment_read_limit((void *)(uintptr_t)base, &lay, i, &ring_end, &v,
-						  why, len)))
-			return err;
-	return 0;
+	lay->exchanges_count = copy.exchanges_count;
+	lay->accounts_count = copy.accounts_count;
+	lay->endpoints_count = copy.endpoints_count;
+	lay->links_count = copy.links_count;
+	lay->modes_count = copy.modes_count;
+	return rlc__tables_check(lay, size, why, len);
 }
 
 #endif /* RLC_SEGMENT_H */

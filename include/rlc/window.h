@@ -220,7 +220,7 @@ static inline int rlc__window_seal(const struct rlc_limit_view *v, uint64_t he, 
  */
 static inline uint64_t rlc__window_retry(const struct rlc_limit_view *v, uint64_t e,
 					 uint64_t current, uint64_t completed, uint32_t weight,
-					 uint64_t from, uint64_t now)
+					 uint32_t ceiling, uint64_t from, uint64_t now)
 {
 	const uint64_t S = v->slots;
 	const uint64_t into = now - (v->origin_ns + e * v->step_ns);
@@ -230,7 +230,7 @@ static inline uint64_t rlc__window_retry(const struct rlc_limit_view *v, uint64_
 	/* At epoch e + j the epochs up to e + j - S have left the window;
 	 * at e + S everything counted now, `current` included, has.  Before
 	 * that `current` stays: if it alone leaves no room, wait for e + S. */
-	if (current + weight > v->effective)
+	if (current + weight > ceiling)
 		return S * v->step_ns - into;
 	for (j = from; j < S; j++, i = i + 1 == S ? 0 : i + 1) {
 		if (e + j >= S) {
@@ -239,7 +239,7 @@ static inline uint64_t rlc__window_retry(const struct rlc_limit_view *v, uint64_
 			if (RLC__EPOCH(w) == e + j - S)
 				need -= RLC__COUNT(w) < need ? RLC__COUNT(w) : need;
 		}
-		if (need <= v->effective)
+		if (need <= ceiling)
 			break;
 	}
 	return j * v->step_ns - into;
@@ -253,11 +253,13 @@ static inline uint64_t rlc__window_retry(const struct rlc_limit_view *v, uint64_
  * still earlier the head is corrupt (no process wrote an epoch it had not
  * reached); -EBADMSG for a state no interleaving produces (see above);
  * -EOVERFLOW once the segment is older than 2^40 slot widths (3.5 years at
- * the narrowest slot: restart rlcd on a new segment).  The caller has
- * checked 0 < weight <= v->effective.
+ * the narrowest slot: restart rlcd on a new segment).  The window is
+ * full at `ceiling` (the priority's and mode's, rlc/priority.h), which the
+ * caller keeps at most the capacity; it has checked 0 < weight <= ceiling.
  */
-static inline int rlc_window_take(const struct rlc_limit_view *v, uint64_t now, uint32_t weight,
-				  uint64_t *token, uint64_t *retry_ns)
+static inline int rlc_window_take_under(const struct rlc_limit_view *v, uint64_t now,
+					uint32_t weight, uint32_t ceiling, uint64_t *token,
+					uint64_t *retry_ns)
 {
 	/* Pairs with the release half of the CAS that stored this head: the
 	 * seals of every epoch it moved past are visible below. */
@@ -284,8 +286,8 @@ static inline int rlc_window_take(const struct rlc_limit_view *v, uint64_t now, 
 			return -EOVERFLOW; /* the segment outlived its 40-bit epochs */
 		if (e == he) {
 			sum = rlc__window_sum(v, e);
-			if (hc + sum + weight > v->effective) {
-				*retry_ns = rlc__window_retry(v, e, hc, sum, weight,
+			if (hc + sum + weight > ceiling) {
+				*retry_ns = rlc__window_retry(v, e, hc, sum, weight, ceiling,
 							      rlc__window_frees(v, e), now);
 				return -EAGAIN;
 			}
@@ -306,7 +308,7 @@ static inline int rlc_window_take(const struct rlc_limit_view *v, uint64_t now, 
 			continue;
 		}
 		sum = rlc__window_completed(v, e, he, hc, &frees);
-		fits = sum + weight <= v->effective;
+		fits = sum + weight <= ceiling;
 		/* Release: publishes the seal above to every later head reader. */
 		if (!rlc__cas_acq_rel(v->state, &head, RLC__WORD(e, fits ? weight : 0)))
 			continue;
@@ -315,9 +317,16 @@ static inline int rlc_window_take(const struct rlc_limit_view *v, uint64_t now, 
 			*token = e;
 			return 0;
 		}
-		*retry_ns = rlc__window_retry(v, e, 0, sum, weight, frees, now);
+		*retry_ns = rlc__window_retry(v, e, 0, sum, weight, ceiling, frees, now);
 		return -EAGAIN;
 	}
+}
+
+/* rlc_window_take_under() up to the effective capacity. */
+static inline int rlc_window_take(const struct rlc_limit_view *v, uint64_t now, uint32_t weight,
+				  uint64_t *token, uint64_t *retry_ns)
+{
+	return rlc_window_take_under(v, now, weight, v->effective, token, retry_ns);
 }
 
 /*

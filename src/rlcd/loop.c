@@ -11,6 +11,7 @@
 #include <liburing.h>
 
 #include "log.h"
+#include "modes.h"
 #include "rlc/clock.h"
 
 /* How often dead clients' records are looked for: each look reads /proc. */
@@ -80,6 +81,8 @@ static int on_timer(struct loop *l, struct rlc_shm *shm, uint64_t period_ns, int
 	if ((res = rlc_shm_watch(shm, now)))
 		return res;
 	rlc_shm_beat(shm, now);
+	if ((freed = rlc_modes_expire(shm->base, &shm->layout, now)))
+		rlc_log("%u exchange mode%s ended: back to normal", freed, freed == 1 ? "" : "s");
 	if (now - l->swept_ns >= SWEEP_NS) {
 		freed = rlc_shm_reap(shm);
 		if (freed)

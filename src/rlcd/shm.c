@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "rlc/catalog.h"
 #include "rlc/client.h"
 #include "rlc/clock.h"
 #include "rlc/guard.h"
