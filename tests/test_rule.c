@@ -313,20 +313,6 @@ static void test_rule_corrupt(void **state)
 	assert_int_equal(rlc_rule_weight(&r, values), 0);
 }
 
-static void test_rule_true(void **state)
-{
-	const char *yes[] = { "true", "TRUE", "True", "yes", "YES", "1" };
-	const char *no[] = { "", "0", "false", "no", "tru", "truee", "yes ", " 1", "11", "\x11" };
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		assert_true(rlc_rule_true(yes[i]));
-	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		assert_false(rlc_rule_true(no[i]));
-	assert_false(rlc_rule_true(NULL));
-}
-
 /* What the parser writes for each kind, fields the evaluator does not read included. */
 static void test_rule_parse_fields(void **state)
 {
@@ -483,7 +469,6 @@ int main(void)
 		cmocka_unit_test(test_rule_each),
 		cmocka_unit_test(test_rule_order),
 		cmocka_unit_test(test_rule_corrupt),
-		cmocka_unit_test(test_rule_true),
 		cmocka_unit_test(test_rule_parse_fields),
 		cmocka_unit_test(test_rule_parse_errors),
 		cmocka_unit_test(test_rule_parse_short_buffer),

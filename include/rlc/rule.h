@@ -140,27 +140,6 @@ static inline uint64_t rlc_rule_items(const char *s)
 	return content || commas ? commas + 1 : 0;
 }
 
-static inline char rlc__rule_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Is `s` the lowercase `word` in any case? */
-static inline int rlc__rule_word(const char *s, const char *word)
-{
-	for (; *word; s++, word++)
-		if (rlc__rule_lower(*s) != *word)
-			return 0;
-	return *s == '\0';
-}
-
-/* Is `s` true, yes or 1, in any case?  (critical-if reads its parameter so.) */
-static inline int rlc_rule_true(const char *s)
-{
-	return s && (rlc__rule_word(s, "true") || rlc__rule_word(s, "yes") ||
-		     rlc__rule_word(s, "1"));
-}
-
 /* The weight of the first tier of `c` whose bound is at least x. */
 static inline uint64_t rlc__rule_tier(const struct rlc_rule_clause *c, uint64_t x)
 {
