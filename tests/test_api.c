@@ -430,7 +430,7 @@ static void test_api_truncated_segment(void **state)
 	assert_int_equal(ftruncate(fd, 64), 0);
 	close(fd);
 	assert_int_equal(rlc_open(&again, name, "late", 0), -EBADMSG);
-	assert_non_null(strstr(again.why, "smaller than its 256-byte header"));
+	assert_non_null(strstr(again.why, "smaller than its 320-byte header"));
 	rlc_close(&ro);
 	rlc_close(&h);
 }

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "rlc/segment.h"
+#include "rlc/catalog.h"
 #include "segment_fixture.h"
 
 #define MS UINT64_C(1000000)

@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "atomic.h"
+#include "segment.h" /* RLC_PRIOS */
 
 /* How long past its wake-up a waiter's mark holds lower priorities back:
  * room for the waiter to be scheduled and retry. */

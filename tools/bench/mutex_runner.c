@@ -48,13 +48,13 @@ static int window_init(struct locked_window *w, enum bench_limit which, uint64_t
 {
 	uint32_t effective;
 	uint64_t step;
-	int err = rlc_limit_derive(&bench_limits[which], &effective, &step, why, len);
+	int err = rlc_limit_derive(bench_limit(which), &effective, &step, why, len);
 
 	if (err)
 		return err;
-	err = locked_window_init(w, effective, step, bench_limits[which].slots, origin_ns);
+	err = locked_window_init(w, effective, step, bench_limit(which)->slots, origin_ns);
 	if (err)
-		snprintf(why, len, "locked %s: %s", bench_limits[which].name, strerror(-err));
+		snprintf(why, len, "locked %s: %s", bench_limit_name(which), strerror(-err));
 	return err;
 }
 
@@ -67,11 +67,11 @@ static int arena_init(struct mutex_arena *a, char *why, size_t len)
 	if ((err = window_init(&a->window, BENCH_WINDOW, origin, why, len)) ||
 	    (err = window_init(&a->link2, BENCH_LINK2, origin, why, len)) ||
 	    (err = window_init(&a->link3, BENCH_LINK3, origin, why, len)) ||
-	    (err = rlc_limit_derive(&bench_limits[BENCH_BUCKET], &effective, &step, why, len)))
+	    (err = rlc_limit_derive(bench_limit(BENCH_BUCKET), &effective, &step, why, len)))
 		return err;
 	err = locked_bucket_init(&a->bucket, effective, step);
 	if (err)
-		snprintf(why, len, "locked %s: %s", bench_limits[BENCH_BUCKET].name, strerror(-err));
+		snprintf(why, len, "locked %s: %s", bench_limit_name(BENCH_BUCKET), strerror(-err));
 	return err;
 }
 

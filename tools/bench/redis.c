@@ -150,7 +150,7 @@ int redis_baseline_start(struct bench_op *op, char *note, size_t len)
 	redisContext *c;
 	int err;
 
-	err = rlc_limit_derive(&bench_limits[BENCH_BUCKET], &effective, &shared.step_ns, note,
+	err = rlc_limit_derive(bench_limit(BENCH_BUCKET), &effective, &shared.step_ns, note,
 			       len);
 	if (err)
 		return err;

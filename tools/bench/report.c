@@ -9,6 +9,8 @@
 #define TARGET_P999_X_MUTEX 10.0
 #define TARGET_X_REDIS 500.0
 #define TARGET_REFUSAL_X_GRANT 2.0
+#define TARGET_RESERVE_X_FLOOR 1.5
+#define TARGET_RESERVE_PLUS_NS 10.0
 
 #define COLS 11
 /* Below this many CPUs' worth of work at once, the processes of a case
@@ -183,6 +185,28 @@ static void target_x_floor(FILE *out, const struct case_result *rows, size_t n,
 		      TARGET_GRANT_X_FLOOR, procs);
 }
 
+/* An endpoint reserve: median <= 1.5 x the floor's + 10 ns, both at `procs`. */
+static void target_reserve(FILE *out, const struct case_result *rows, size_t n,
+			   enum bench_shape shape, unsigned procs)
+{
+	const struct case_result *r = find(rows, n, FAMILY_RLC, shape, procs);
+	const struct case_result *fl = find(rows, n, FAMILY_FLOOR, SHAPE_FLOOR, procs);
+	char what[128], measured[128];
+	double limit;
+
+	snprintf(what, sizeof(what), "%s median <= %.1fx floor + %.0f ns, %u %s",
+		 r ? r->name : "rlc reserve", TARGET_RESERVE_X_FLOOR, TARGET_RESERVE_PLUS_NS,
+		 procs, processes(procs));
+	if (!r || !fl) {
+		not_measured(out, what);
+		return;
+	}
+	limit = TARGET_RESERVE_X_FLOOR * fl->median_ns + TARGET_RESERVE_PLUS_NS;
+	snprintf(measured, sizeof(measured), "%.1f ns (limit %.1f ns, floor %.1f ns)",
+		 r->median_ns, limit, fl->median_ns);
+	verdict(out, what, measured, r->median_ns <= limit, (r->median_ns / limit - 1) * 100);
+}
+
 static void target_linked(FILE *out, const struct case_result *rows, size_t n, unsigned procs)
 {
 	const struct case_result *r = find(rows, n, FAMILY_RLC, SHAPE_LINKED, procs);
@@ -260,6 +284,8 @@ void report_targets(FILE *out, const struct case_result *rows, size_t n, unsigne
 	target_x_floor(out, rows, n, SHAPE_BUCKET, lo);
 	target_linked(out, rows, n, lo);
 	target_refusal(out, rows, n, lo);
+	target_reserve(out, rows, n, SHAPE_RESERVE_DEPTH, lo);
+	target_reserve(out, rows, n, SHAPE_RESERVE_ORDER, lo);
 	target_x_mutex(out, rows, n, SHAPE_WINDOW, hi);
 	target_x_mutex(out, rows, n, SHAPE_BUCKET, hi);
 	target_x_mutex(out, rows, n, SHAPE_LINKED, hi);

@@ -12,7 +12,24 @@ struct rlc_worker {
 	struct rlc h;
 	uint32_t id[BENCH_LIMITS];
 	uint32_t linked[3];
+	uint32_t depth, order; /* endpoint ids */
+	int account;
 };
+
+/* Endpoint `method` `path` of the bench exchange, into *id. */
+static int endpoint(struct rlc_worker *w, const char *method, const char *path, uint32_t *id,
+		    char *why, size_t len)
+{
+	int x = rlc_exchange_id(&w->h, BENCH_EXCHANGE);
+	int e = x < 0 ? x : rlc_endpoint_id(&w->h, x, method, path);
+
+	if (e < 0) {
+		snprintf(why, len, "rlc_endpoint_id(%s %s): %s", method, path, strerror(-e));
+		return e;
+	}
+	*id = (uint32_t)e;
+	return 0;
+}
 
 static int attach(void *arg, void **state, char *why, size_t len)
 {
@@ -28,10 +45,10 @@ static int attach(void *arg, void **state, char *why, size_t len)
 		return err;
 	}
 	for (i = 0; i < BENCH_LIMITS; i++) {
-		int id = rlc_limit_id(&w->h, bench_limits[i].name);
+		int id = rlc_limit_id(&w->h, bench_limit_name(i));
 
 		if (id < 0) {
-			snprintf(why, len, "rlc_limit_id(%s): %s", bench_limits[i].name,
+			snprintf(why, len, "rlc_limit_id(%s): %s", bench_limit_name(i),
 				 strerror(-id));
 			rlc_close(&w->h);
 			free(w);
@@ -42,6 +59,14 @@ static int attach(void *arg, void **state, char *why, size_t len)
 	w->linked[0] = w->id[BENCH_WINDOW];
 	w->linked[1] = w->id[BENCH_LINK2];
 	w->linked[2] = w->id[BENCH_LINK3];
+	w->account = rlc_account_id(&w->h, rlc_exchange_id(&w->h, BENCH_EXCHANGE), "main");
+	if ((err = endpoint(w, "GET", "/depth", &w->depth, why, len)) ||
+	    (err = endpoint(w, "POST", "/order", &w->order, why, len)) ||
+	    (err = w->account < 0 ? w->account : 0)) {
+		rlc_close(&w->h);
+		free(w);
+		return err;
+	}
 	*state = w;
 	return 0;
 }
@@ -108,6 +133,28 @@ static int run_linked(void *state)
 	return outcome(rlc_try_n(&w->h, w->linked, weights, 3, &g));
 }
 
+/* What a market-data call passes: the rule reads `limit`, skips `symbol`. */
+static int run_reserve_depth(void *state)
+{
+	static const struct rlc_param params[2] = { { "symbol", "BTCUSDT" }, { "limit", "500" } };
+	struct rlc_worker *w = state;
+	struct rlc_grant g;
+
+	return outcome(rlc_reserve(&w->h, w->depth, params, 2, RLC_ACCOUNT_ONLY, RLC_PRIO_ENDPOINT,
+				   &g));
+}
+
+static int run_reserve_order(void *state)
+{
+	static const struct rlc_param params[3] = {
+		{ "symbol", "BTCUSDT" }, { "side", "BUY" }, { "reduceOnly", "false" }
+	};
+	struct rlc_worker *w = state;
+	struct rlc_grant g;
+
+	return outcome(rlc_reserve(&w->h, w->order, params, 3, w->account, RLC_PRIO_HIGH, &g));
+}
+
 void rlc_runner_ops(struct bench_op ops[RLC_RUNNER_OPS], char *segment)
 {
 	void *arg = segment;
@@ -130,4 +177,10 @@ void rlc_runner_ops(struct bench_op ops[RLC_RUNNER_OPS], char *segment)
 	ops[5] = (struct bench_op){.name = "rlc refusal S=4096", .family = FAMILY_RLC,
 				   .shape = SHAPE_REFUSE_S4096, .arg = arg, .attach = attach,
 				   .run = run_full_s4096, .detach = detach};
+	ops[6] = (struct bench_op){.name = "rlc reserve depth", .family = FAMILY_RLC,
+				   .shape = SHAPE_RESERVE_DEPTH, .arg = arg, .attach = attach,
+				   .run = run_reserve_depth, .detach = detach};
+	ops[7] = (struct bench_op){.name = "rlc reserve order", .family = FAMILY_RLC,
+				   .shape = SHAPE_RESERVE_ORDER, .arg = arg, .attach = attach,
+				   .run = run_reserve_order, .detach = detach};
 }

@@ -28,10 +28,17 @@ enum bench_limit {
 	BENCH_LIMITS
 };
 
-extern const struct rlc_limit_config bench_limits[BENCH_LIMITS];
+/* The configuration of limit `which`, as rlcd parsed it; NULL if it did not parse. */
+const struct rlc_limit_config *bench_limit(enum bench_limit which);
+
+/* Its name, for rlc_limit_id and messages. */
+const char *bench_limit_name(enum bench_limit which);
+
+/* The exchange of the reserve cases, its depth and order endpoints. */
+#define BENCH_EXCHANGE "bx"
 
 /*
- * Create, lay out and publish /rlc-bench-<pid> with bench_limits and
+ * Create, lay out and publish /rlc-bench-<pid> with the benchmark's limits and
  * `clients` client records; its name goes into `name` and to cleanup.h.
  * Returns 0, or -errno with a reason in why.
  */
