@@ -86,3 +86,52 @@ double check_utilization(const struct grant_record *rec, size_t n, uint32_t limi
 	}
 	return weighted / ((double)capacity * (double)(to - from));
 }
+
+uint64_t check_fixed_peak(const struct grant_record *rec, size_t n, uint32_t limit,
+			  uint64_t interval_ns, uint64_t latency_ns, uint64_t error_ns, uint64_t *at,
+			  double *mean, size_t *twice)
+{
+	uint64_t first = UINT64_MAX, last = 0, peak = 0, k, *sum;
+	double inner = 0;
+	size_t i;
+
+	/* Interval k is met by the span of x when x - e < (k + 1)W and
+	 * x + L + e >= kW: from floor((x - e) / W) to floor((x + L + e) / W). */
+	for (i = 0; i < n; i++)
+		if (rec[i].limit == limit) {
+			if ((rec[i].ts - error_ns) / interval_ns < first)
+				first = (rec[i].ts - error_ns) / interval_ns;
+			if ((rec[i].ts + latency_ns + error_ns) / interval_ns > last)
+				last = (rec[i].ts + latency_ns + error_ns) / interval_ns;
+		}
+	*mean = 0;
+	*twice = 0;
+	if (first > last)
+		return 0;
+	sum = calloc(last - first + 1, sizeof(*sum));
+	if (!sum)
+		abort();
+	for (i = 0; i < n; i++) {
+		uint64_t lo = (rec[i].ts - error_ns) / interval_ns;
+		uint64_t hi = (rec[i].ts + latency_ns + error_ns) / interval_ns;
+
+		if (rec[i].limit != limit)
+			continue;
+		*twice += hi > lo;
+		for (k = lo; k <= hi; k++)
+			sum[k - first] += rec[i].weight;
+	}
+	for (k = first; k <= last; k++) {
+		if (sum[k - first] > peak) {
+			peak = sum[k - first];
+			if (at)
+				*at = k * interval_ns;
+		}
+		if (k > first && k < last)
+			inner += (double)sum[k - first];
+	}
+	if (last - first >= 2)
+		*mean = inner / (double)(last - first - 1);
+	free(sum);
+	return peak;
+}

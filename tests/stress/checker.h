@@ -39,4 +39,17 @@ int64_t check_bucket_excess(const struct grant_record *rec, size_t n, uint32_t l
 double check_utilization(const struct grant_record *rec, size_t n, uint32_t limit,
 			 uint64_t capacity, uint64_t interval_ns, uint64_t from, uint64_t to);
 
+/*
+ * (d) fixed: the most net weight of `limit` whose span [x - e, x + L + e]
+ * (a record's ts is its x) meets one aligned interval [kW, (k + 1)W);
+ * *at receives that interval's start kW, *mean the mean weight over the
+ * intervals between the first and the last any span meets (those two are
+ * cut short by the run's start and end; 0 when there are none), and *twice
+ * how many records' spans meet two intervals.  The promise holds when the
+ * result is <= the limit's effective capacity.
+ */
+uint64_t check_fixed_peak(const struct grant_record *rec, size_t n, uint32_t limit,
+			  uint64_t interval_ns, uint64_t latency_ns, uint64_t error_ns, uint64_t *at,
+			  double *mean, size_t *twice);
+
 #endif

@@ -9,6 +9,10 @@
  * --hold holds a tenth of the grants for about W and refunds most of them
  * out of order (bots waiting on a slow request); (c) is not measured then,
  * since a held grant's weight is unused budget by design.
+ * --fixed runs processes on one `fixed` limit instead (W = 1 s, L = 50 ms,
+ * e = 10 ms) with one checker:
+ *   (d) fixed: no interval aligned to the exchange clock is met by the
+ *       spans [x - e, x + L + e] of more than the effective capacity.
  * --expect-violation NAME inverts the verdict for one checker: the broken
  * builds use it to show that the checker catches what it should.
  */
@@ -19,6 +23,7 @@
 #include <sys/wait.h>
 
 #include "checker.h"
+#include "fixed_workload.h"
 #include "workload.h"
 
 #define LOG_RECORDS (UINT64_C(1) << 22)
@@ -30,18 +35,23 @@ struct run {
 	struct grant_log *log;
 	struct workload_shared *ws;
 	uint32_t id;
+	unsigned workers;
+	int fixed; /* fixed_run, not workload_run */
 };
 
 static void *thread_main(void *arg)
 {
 	struct run *r = arg;
 
-	workload_run(r->segment, r->shared, r->id, r->log, r->ws, 50);
+	if (r->fixed)
+		fixed_run(r->segment, r->id, r->workers, r->log, r->ws, 50);
+	else
+		workload_run(r->segment, r->shared, r->id, r->log, r->ws, 50);
 	return NULL;
 }
 
-static void run_workers(const char *segment, unsigned n, int threads, struct grant_log *log,
-			struct workload_shared *ws)
+static void run_workers(const char *segment, unsigned n, int threads, int fixed,
+			struct grant_log *log, struct workload_shared *ws)
 {
 	struct run runs[WORKERS_MAX];
 	pthread_t tids[WORKERS_MAX];
@@ -53,7 +63,7 @@ static void run_workers(const char *segment, unsigned n, int threads, struct gra
 		exit(1);
 	}
 	for (i = 0; i < n; i++) {
-		runs[i] = (struct run){segment, threads ? &shared : NULL, log, ws, i};
+		runs[i] = (struct run){segment, threads ? &shared : NULL, log, ws, i, n, fixed};
 		if (threads) {
 			if (pthread_create(&tids[i], NULL, thread_main, &runs[i]) != 0)
 				abort();
@@ -77,7 +87,7 @@ static void run_workers(const char *segment, unsigned n, int threads, struct gra
 }
 
 struct verdict {
-	int window, bucket, utilization; /* 1 = the promise held */
+	int window, bucket, utilization, fixed; /* 1 = the promise held */
 };
 
 /* The (c) threshold: sanitized builds react slower, not less correctly. */
@@ -118,6 +128,7 @@ static struct verdict check_run(struct grant_log *log, uint64_t start, uint64_t 
 	       "mean over windows starting in %.0f windows\n",
 	       ip->name, 100 * ip_use, 100.0 * (ip->slots - 1) / ip->slots, rate->name,
 	       100 * rate_use, (double)(to - from) / (double)ip->interval_ns);
+	v.fixed = 1;
 	v.window = ip_peak <= ip->capacity && orders_peak <= orders->capacity;
 	v.bucket = excess <= 0;
 	v.utilization = held || (100 * ip_use >= min_use() && 100 * rate_use >= min_use());
@@ -133,10 +144,31 @@ static struct verdict check_run(struct grant_log *log, uint64_t start, uint64_t 
 	return v;
 }
 
+/* (d) over a fixed run's log, against the L and e of fixed_workload.h. */
+static struct verdict check_fixed_run(struct grant_log *log)
+{
+	struct verdict v = { 1, 1, 1, 1 };
+	uint64_t peak, at = 0;
+	size_t twice;
+	double mean;
+
+	peak = check_fixed_peak(log->rec, grant_log_count(log), FIXED_LIMIT, FIXED_INTERVAL_NS,
+				FIXED_LATENCY_NS, FIXED_ERROR_NS, &at, &mean, &twice);
+	printf("  (d) fixed   stress.fixed peak %" PRIu64 "/%u in an aligned interval, "
+	       "%.2f%% of it in each whole interval on average; %zu grants met two\n",
+	       peak, FIXED_CAPACITY, 100 * mean / FIXED_CAPACITY, twice);
+	v.fixed = peak <= FIXED_CAPACITY; /* no buffer: effective is the capacity */
+	if (!v.fixed)
+		printf("  VIOLATION (d): the interval starting at %" PRIu64 " ns (exchange clock)\n",
+		       at);
+	return v;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: rlc-stress [--threads] [--hold] [--procs N[,N...]] [--ms DURATION]\n"
-			"                  [--expect-violation window|bucket|utilization]\n");
+	fprintf(stderr, "usage: rlc-stress [--threads | --fixed] [--hold] [--procs N[,N...]]\n"
+			"                  [--ms DURATION]\n"
+			"                  [--expect-violation window|bucket|utilization|fixed]\n");
 	exit(64);
 }
 
@@ -144,7 +176,7 @@ int main(int argc, char **argv)
 {
 	const char *procs = "2,4,8", *expect = NULL;
 	uint64_t duration = 3000 * MS;
-	int threads = 0, held = 0, ok = 1, caught = 0, i;
+	int threads = 0, held = 0, fixed = 0, ok = 1, caught = 0, i;
 	char segment[64], *list, *tok, *save = NULL;
 
 	for (i = 1; i < argc; i++) {
@@ -152,6 +184,8 @@ int main(int argc, char **argv)
 			threads = 1;
 		else if (strcmp(argv[i], "--hold") == 0)
 			held = 1;
+		else if (strcmp(argv[i], "--fixed") == 0)
+			fixed = 1;
 		else if (strcmp(argv[i], "--procs") == 0 && i + 1 < argc)
 			procs = argv[++i];
 		else if (strcmp(argv[i], "--ms") == 0 && i + 1 < argc)
@@ -163,6 +197,8 @@ int main(int argc, char **argv)
 	}
 	if (duration < 20 * workload_limits[LIMIT_IP].interval_ns / 2)
 		usage(); /* fewer than ten measured windows */
+	if (fixed && (threads || held))
+		usage(); /* fixed workers are processes that refund at once */
 	list = strdup(procs);
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		unsigned n = (unsigned)strtoul(tok, NULL, 10), w;
@@ -174,12 +210,15 @@ int main(int argc, char **argv)
 		if (n == 0 || n > WORKERS_MAX)
 			usage();
 		snprintf(segment, sizeof(segment), "/rlc-stress-%ld", (long)getpid());
-		workload_create_segment(segment);
+		if (fixed)
+			fixed_create_segment(segment);
+		else
+			workload_create_segment(segment);
 		start = rlc_now_ns();
 		atomic_store_explicit(&ws->until_ns, start + duration, memory_order_relaxed);
 		atomic_store_explicit(&ws->hold_permille, held ? HOLD_PERMILLE : 0,
 				      memory_order_relaxed);
-		run_workers(segment, n, threads, log, ws);
+		run_workers(segment, n, threads, fixed, log, ws);
 		for (w = 0; w < n; w++) {
 			grants += ws->stats[w].grants;
 			refusals += ws->stats[w].refusals;
@@ -191,12 +230,13 @@ int main(int argc, char **argv)
 		       " refusals, slowest call %.3f ms, %zu log records\n",
 		       n, threads ? "threads" : "processes", (double)duration / 1e9, calls, grants,
 		       refusals, (double)slowest / 1e6, grant_log_count(log));
-		v = check_run(log, start, start + duration, held);
-		ok = ok && v.window && v.bucket && v.utilization;
+		v = fixed ? check_fixed_run(log) : check_run(log, start, start + duration, held);
+		ok = ok && v.window && v.bucket && v.utilization && v.fixed;
 		if (expect)
 			caught += (!strcmp(expect, "window") && !v.window) ||
 				  (!strcmp(expect, "bucket") && !v.bucket) ||
-				  (!strcmp(expect, "utilization") && !v.utilization);
+				  (!strcmp(expect, "utilization") && !v.utilization) ||
+				  (!strcmp(expect, "fixed") && !v.fixed);
 		shm_unlink(segment);
 		grant_log_destroy(log);
 		workload_shared_destroy(ws);

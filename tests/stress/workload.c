@@ -100,7 +100,7 @@ static unsigned pick(unsigned *seed, uint32_t *ids, uint32_t *weights)
 	return 1;
 }
 
-static void bump_max(rlc_word *w, uint64_t v)
+void workload_bump_max(rlc_word *w, uint64_t v)
 {
 	if (v > atomic_load_explicit(w, memory_order_relaxed))
 		atomic_store_explicit(w, v, memory_order_relaxed);
@@ -199,7 +199,7 @@ void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
 		t0 = rlc_now_ns();
 		err = rlc_try_n(&h, ids, weights, n, &g);
 
-		bump_max(&stats->max_call_ns, rlc_now_ns() - t0);
+		workload_bump_max(&stats->max_call_ns, rlc_now_ns() - t0);
 		atomic_fetch_add_explicit(&stats->calls, 1, memory_order_relaxed);
 		if (err == -EAGAIN) {
 			atomic_fetch_add_explicit(&stats->refusals, 1, memory_order_relaxed);

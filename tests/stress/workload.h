@@ -50,6 +50,9 @@ struct workload_shared {
 struct workload_shared *workload_shared_create(void);
 void workload_shared_destroy(struct workload_shared *ws);
 
+/* Raise a worker's own maximum *w to v (only that worker writes it). */
+void workload_bump_max(rlc_word *w, uint64_t v);
+
 /* Create shm segment `name` holding workload_limits. */
 void workload_create_segment(const char *name);
 
