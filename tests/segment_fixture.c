@@ -34,6 +34,9 @@ uint32_t fixture_add_limit(struct fixture_config *fc, const char *name, const ch
 	lc->capacity = capacity;
 	lc->interval_ns = interval_ns;
 	lc->slots = algorithm == RLC_ALGO_WINDOW ? slots : 0;
+	lc->exchange = RLC_NONE;
+	lc->account = RLC_NONE;
+	lc->kind = RLC_SCOPE_OTHER;
 	return fc->cfg.limits_count++;
 }
 

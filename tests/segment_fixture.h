@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "rlc/catalog.h" /* rlc_segment_check(), which fixture users run */
 
 #define FIXTURE_LIMITS_MAX 16
 
@@ -18,7 +19,7 @@ struct fixture_config {
 /* An empty configuration with `clients` client records. */
 void fixture_config_init(struct fixture_config *fc, uint32_t clients);
 
-/* Add a limit; returns its id. */
+/* Add a limit of no exchange or account, without reserves; returns its id. */
 uint32_t fixture_add_limit(struct fixture_config *fc, const char *name, const char *scope,
 			   enum rlc_algorithm algorithm, uint32_t capacity, uint64_t interval_ns,
 			   uint32_t slots);

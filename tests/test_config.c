@@ -157,7 +157,9 @@ static void test_config_units(void **state)
 static void test_config_unknown_section(void **state)
 {
 	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\n[limits c.d]\ncapacity = 5\n",
-		"rlc.ini: [limits c.d]: unknown section (line 4); expected [rlcd] or [limit NAME]");
+		"rlc.ini: [limits c.d]: unknown section (line 4); expected [rlcd], [exchange NAME], "
+		"[limit NAME], [account EXCHANGE NAME], [mode EXCHANGE NAME] or [endpoint EXCHANGE "
+		"METHOD PATH]");
 }
 
 static void test_config_unknown_key(void **state)
@@ -294,7 +296,7 @@ static void test_config_slots_on_bucket(void **state)
 		"rlc.ini: [limit a.b] slots: a bucket has no slots; remove the line or make it a "
 		"window");
 	refused("[limit a.b]\nalgorithm = leaky\ncapacity = 5\ninterval = 1s\n",
-		"rlc.ini: [limit a.b] algorithm: \"leaky\" is neither window nor bucket");
+		"rlc.ini: [limit a.b] algorithm: \"leaky\" is not window, bucket or fixed");
 }
 
 static void test_config_no_limits(void **state)
@@ -352,7 +354,7 @@ static void test_config_too_big(void **state)
 	assert_int_equal(rlc_config_parse(&cfg, text, used, "rlc.ini", why, sizeof(why)),
 			 -EINVAL);
 	assert_string_equal(why, "rlc.ini: too big for one segment: 4097 limits, 64 clients (a "
-				 "segment holds at most 4096 limits, 4194304 ring slots in all)");
+				 "segment holds at most 4096 limits, 4194304 ring slots, 16384 names in all)");
 	free(text);
 }
 
@@ -514,7 +516,8 @@ static void test_config_byte_order_mark(void **state)
 	refused("[limit a.b]\n\xef\xbb\xbf"
 		"capacity = 5\ninterval = 1m\n",
 		"rlc.ini: [limit a.b] \\xef\\xbb\\xbfcapacity: unknown key; this section takes "
-		"scope, algorithm, capacity, interval, slots, buffer");
+		"scope, algorithm, capacity, interval, slots, buffer, reserve-high, reserve-normal, "
+		"reserve-low, latency, clock-error");
 }
 
 /* `group` of gid 0, parsed as a user who is neither root nor in that group. */

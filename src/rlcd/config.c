@@ -18,6 +18,7 @@
 
 #include "ini.h"
 #include "layout.h"
+#include "parse.h"
 #include "rlc.h"
 #include "duration.h"
 #include "value.h"
@@ -28,33 +29,35 @@
 #define FULL_KEY_MAX 2050
 
 static const char *const rlcd_keys[] = { "segment", "mode", "group", "clients", "heartbeat", NULL };
-static const char *const limit_keys[] = { "scope",    "algorithm", "capacity",
-					  "interval", "slots",     "buffer",   NULL };
+static const char *const limit_keys[] = { "scope",        "algorithm",      "capacity",
+					  "interval",     "slots",          "buffer",
+					  "reserve-high", "reserve-normal", "reserve-low",
+					  "latency",      "clock-error",    NULL };
+static const char *const exchange_keys[] = { "clock-offset", NULL };
+static const char *const account_keys[] = { NULL };
+static const char *const mode_keys[] = { "buffer", "lowest", "reserve", "duration", NULL };
 
-/* One section as config.c sees it. */
-struct section {
-	const char *key;   /* iniparser's name, the prefix of its keys */
-	char shown[80];    /* as messages print it: "rlcd", "limit NAME" */
-	const char *const *keys;
-	unsigned line;     /* of its header */
+/* The sections of rlc.ini(5) that name things: their word, form and keys. */
+static const struct {
+	const char *word;
+	enum section_kind kind;
+	unsigned words;
+	const char *form;
+	const char *const *keys; /* NULL: endpoint.c judges every key */
+} kinds[] = {
+	{ "limit", SECTION_LIMIT, 1, "[limit NAME]", limit_keys },
+	{ "exchange", SECTION_EXCHANGE, 1, "[exchange NAME]", exchange_keys },
+	{ "account", SECTION_ACCOUNT, 2, "[account EXCHANGE NAME]", account_keys },
+	{ "mode", SECTION_MODE, 2, "[mode EXCHANGE NAME]", mode_keys },
+	{ "endpoint", SECTION_ENDPOINT, 3, "[endpoint EXCHANGE METHOD PATH]", NULL },
 };
+#define KINDS (sizeof(kinds) / sizeof(kinds[0]))
+#define SECTIONS_EXPECTED                                                                    \
+	"[rlcd], [exchange NAME], [limit NAME], [account EXCHANGE NAME], [mode EXCHANGE NAME] "   \
+	"or [endpoint EXCHANGE METHOD PATH]"
 
-struct parse {
-	const char *file;
-	char *why;
-	size_t len;
-	struct rlc_ini ini;
-	struct section rlcd;      /* .key NULL when there is no [rlcd] */
-	struct section *limits;   /* one per cfg->limits[i] */
-	const struct section **of; /* of[i]: what ini.sections[i] is */
-};
-
-/* "FILE: [SECTION] KEY: message"; section or key may be NULL. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
-#endif
-static int fail(const struct parse *p, const struct section *s, const char *key, const char *fmt,
-		...)
+int cfg_fail(const struct parse *p, const struct section *s, const char *key, const char *fmt,
+	     ...)
 {
 	char msg[512];
 	va_list ap;
@@ -71,41 +74,39 @@ static int fail(const struct parse *p, const struct section *s, const char *key,
 	return -EINVAL;
 }
 
-static int no_memory(const struct parse *p)
+int cfg_no_memory(const struct parse *p)
 {
 	snprintf(p->why, p->len, "%s: out of memory", p->file);
 	return -ENOMEM;
 }
 
-/*
- * The value of `key` in `s` in *val, NULL when absent.  Returns 0, or
- * -EINVAL for an empty value: "key =" is more likely a slip than a wish for
- * the default.
- */
-static int lookup(const struct parse *p, const struct section *s, const char *key,
-		  const char **val)
+int cfg_lookup(const struct parse *p, const struct section *s, const char *key, const char **val)
 {
 	char full[FULL_KEY_MAX];
 
 	*val = NULL;
-	if (!s->key)
+	if (!s)
 		return 0;
 	snprintf(full, sizeof(full), "%s:%s", s->key, key);
 	*val = iniparser_getstring(p->ini.dict, full, NULL);
 	if (*val && (*val)[0] == '\0')
-		return fail(p, s, key, "is empty; give a value or remove the line");
+		return cfg_fail(p, s, key, "is empty; give a value or remove the line");
 	return 0;
 }
 
-/* Limit and scope names: what rlctl prints and rlc_limit_id() matches. */
-static int name_ok(const char *s)
+int cfg_name_ok(const char *s)
 {
 	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789._-");
 
 	return n > 0 && s[n] == '\0' && n < RLC_NAME_MAX;
 }
 
-#define NAME_RULE "use a-z 0-9 . _ - only, at most 63 characters"
+int cfg_word_ok(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-");
+
+	return n > 0 && s[n] == '\0' && n < RLC_NAME_MAX;
+}
 
 static unsigned min3(unsigned a, unsigned b, unsigned c)
 {
@@ -114,8 +115,7 @@ static unsigned min3(unsigned a, unsigned b, unsigned c)
 	return m < c ? m : c;
 }
 
-/* Edit distance between two short keys, for "did you mean"; UINT_MAX if long. */
-static unsigned distance(const char *a, const char *b)
+unsigned cfg_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;
 	unsigned row[33], diag, up;
@@ -138,74 +138,134 @@ static unsigned distance(const char *a, const char *b)
 
 static int unknown_key(const struct parse *p, const struct section *s, const char *key)
 {
-	char list[128] = "";
+	char list[256] = "";
 	size_t i;
 
 	for (i = 0; s->keys[i]; i++)
-		if (distance(key, s->keys[i]) <= 2)
-			return fail(p, s, key, "unknown key; did you mean %s?", s->keys[i]);
+		if (cfg_distance(key, s->keys[i]) <= 2)
+			return cfg_fail(p, s, key, "unknown key; did you mean %s?", s->keys[i]);
+	if (!s->keys[0])
+		return cfg_fail(p, s, key, "unknown key; this section takes no keys");
 	for (i = 0; s->keys[i]; i++)
 		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
 			 s->keys[i]);
-	return fail(p, s, key, "unknown key; this section takes %s", list);
+	return cfg_fail(p, s, key, "unknown key; this section takes %s", list);
 }
 
-/* The limit sections, in file order, and their names; refuse the rest. */
-static int read_sections(struct parse *p, struct rlc_config *cfg)
+/* Split what follows the kind word into s->word[]; 0, or -1 when too many or too long. */
+static int split_words(struct section *s, const char *rest)
+{
+	size_t n;
+
+	s->words = 0;
+	for (rest += strspn(rest, " \t"); *rest; rest += strspn(rest, " \t")) {
+		n = strcspn(rest, " \t");
+		if (s->words == SECTION_WORDS || n >= RLC_NAME_MAX)
+			return -1;
+		memcpy(s->word[s->words], rest, n);
+		s->word[s->words++][n] = '\0';
+		rest += n;
+	}
+	return 0;
+}
+
+/* [limit NAME]: the name is the whole rest, blanks and all, so that they are refused. */
+static int limit_header(const struct parse *p, struct section *s, const char *name)
+{
+	name += strspn(name, " \t");
+	snprintf(s->shown, sizeof(s->shown), "limit%s%.60s", *name ? " " : "", name);
+	if (*name == '\0')
+		return cfg_fail(p, s, NULL, "the limit has no name (line %u); write [limit NAME]",
+				s->line);
+	if (!cfg_name_ok(name))
+		return cfg_fail(p, s, NULL, "bad limit name (line %u): " NAME_RULE, s->line);
+	s->words = 1;
+	strcpy(s->word[0], name);
+	return 0;
+}
+
+/* Section `i` of the text: which kind it is and the words of its header. */
+static int read_header(const struct parse *p, unsigned i, struct section *s)
+{
+	const struct rlc_ini_section *is = &p->ini.sections[i];
+	size_t k, n, used;
+
+	*s = (struct section){ .key = is->name, .line = is->line, .index = i };
+	if (strcmp(is->name, "rlcd") == 0) {
+		s->kind = SECTION_RLCD;
+		s->keys = rlcd_keys;
+		strcpy(s->shown, "rlcd");
+		return 0;
+	}
+	for (k = 0; k < KINDS; k++) {
+		n = strlen(kinds[k].word);
+		if (strncmp(is->name, kinds[k].word, n) == 0 &&
+		    (is->name[n] == '\0' || is->name[n] == ' ' || is->name[n] == '\t'))
+			break;
+	}
+	if (k == KINDS) {
+		snprintf(s->shown, sizeof(s->shown), "%.60s", is->name);
+		return cfg_fail(p, s, NULL, "unknown section (line %u); expected " SECTIONS_EXPECTED,
+				is->line);
+	}
+	s->kind = kinds[k].kind;
+	s->keys = kinds[k].keys;
+	if (s->kind == SECTION_LIMIT)
+		return limit_header(p, s, is->name + n);
+	if (split_words(s, is->name + n) != 0 || s->words != kinds[k].words) {
+		snprintf(s->shown, sizeof(s->shown), "%.150s", is->name);
+		return cfg_fail(p, s, NULL, "is not of the form %s (line %u)", kinds[k].form,
+				is->line);
+	}
+	used = (size_t)snprintf(s->shown, sizeof(s->shown), "%s", kinds[k].word);
+	for (n = 0; n < s->words; n++)
+		used += (size_t)snprintf(s->shown + used, sizeof(s->shown) - used, " %s", s->word[n]);
+	return 0;
+}
+
+/* Do two sections define the same thing? */
+static int same_thing(const struct section *a, const struct section *b)
+{
+	unsigned w;
+
+	if (a->kind != b->kind || a->words != b->words)
+		return 0;
+	for (w = 0; w < a->words; w++)
+		if (strcmp(a->word[w], b->word[w]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Every section, its kind and header words; refuse the unknown and the repeated. */
+static int read_sections(struct parse *p)
 {
 	const struct rlc_ini *ini = &p->ini;
 	unsigned i, j;
+	int err;
 
-	p->limits = calloc(ini->count ? ini->count : 1, sizeof(*p->limits));
-	p->of = calloc(ini->count ? ini->count : 1, sizeof(*p->of));
-	cfg->limits = calloc(ini->count ? ini->count : 1, sizeof(*cfg->limits));
-	if (!p->limits || !p->of || !cfg->limits)
-		return no_memory(p);
+	p->sections = calloc(ini->count ? ini->count : 1, sizeof(*p->sections));
+	if (!p->sections)
+		return cfg_no_memory(p);
 	for (i = 0; i < ini->count; i++) {
-		const struct rlc_ini_section *is = &ini->sections[i];
-		struct section *s = &p->limits[cfg->limits_count];
-		struct rlc_limit_config *lc = &cfg->limits[cfg->limits_count];
-		const char *name;
+		struct section *s = &p->sections[i];
 
-		if (strcmp(is->name, "rlcd") == 0) {
-			if (p->rlcd.key)
-				return fail(p, &p->rlcd, NULL,
-					    "appears twice (line %u and line %u)", p->rlcd.line,
-					    is->line);
-			p->rlcd = (struct section){ is->name, "rlcd", rlcd_keys, is->line };
-			p->of[i] = &p->rlcd;
-			continue;
+		if ((err = read_header(p, i, s)))
+			return err;
+		/* iniparser would merge the two silently; the second must not win */
+		for (j = 0; j < i; j++) {
+			if (!same_thing(&p->sections[j], s))
+				continue;
+			if (s->kind == SECTION_RLCD)
+				return cfg_fail(p, s, NULL, "appears twice (line %u and line %u)",
+						p->sections[j].line, s->line);
+			return cfg_fail(p, &p->sections[j], NULL,
+					"%s defined twice (line %u and line %u)",
+					kinds[s->kind - SECTION_LIMIT].word, p->sections[j].line,
+					s->line);
 		}
-		/* "limit", blanks, the name: iniparser keeps inner blanks as written */
-		name = strncmp(is->name, "limit", 5) == 0 ? is->name + 5 : "-";
-		if (*name != '\0' && *name != ' ' && *name != '\t') {
-			struct section shown = { is->name, "", NULL, is->line };
-
-			snprintf(shown.shown, sizeof(shown.shown), "%.60s", is->name);
-			return fail(p, &shown, NULL,
-				    "unknown section (line %u); expected [rlcd] or [limit NAME]",
-				    is->line);
-		}
-		name += strspn(name, " \t");
-		*s = (struct section){ is->name, "", limit_keys, is->line };
-		snprintf(s->shown, sizeof(s->shown), "limit%s%.60s", *name ? " " : "", name);
-		if (*name == '\0')
-			return fail(p, s, NULL,
-				    "the limit has no name (line %u); write [limit NAME]",
-				    is->line);
-		if (!name_ok(name))
-			return fail(p, s, NULL, "bad limit name (line %u): " NAME_RULE, is->line);
-		for (j = 0; j < cfg->limits_count; j++)
-			if (strcmp(cfg->limits[j].name, name) == 0)
-				return fail(p, s, NULL, "limit defined twice (line %u and line %u)",
-					    p->limits[j].line, is->line);
-		strcpy(lc->name, name);
-		p->of[i] = s;
-		cfg->limits_count++;
+		if (s->kind == SECTION_RLCD)
+			p->rlcd = s;
 	}
-	if (cfg->limits_count == 0)
-		return fail(p, NULL, NULL,
-			    "no [limit NAME] section: rlcd needs at least one limit");
 	return 0;
 }
 
@@ -216,12 +276,12 @@ static int owns(const struct section *s, const char *full, size_t n)
 }
 
 /* Every key must belong to a section that takes it. */
-static int check_keys(const struct parse *p, const struct rlc_config *cfg)
+static int check_keys(const struct parse *p)
 {
 	const dictionary *d = p->ini.dict;
 	const struct section *s = NULL;
 	ssize_t i;
-	uint32_t j;
+	unsigned j;
 
 	for (i = 0; i < d->size; i++) {
 		const char *full = d->key[i], *colon = full ? strchr(full, ':') : NULL;
@@ -231,19 +291,19 @@ static int check_keys(const struct parse *p, const struct rlc_config *cfg)
 			continue; /* a section's own entry */
 		n = (size_t)(colon - full);
 		if (n == 0)
-			return fail(p, NULL, NULL,
-				    "%s: key outside any section; put it under [rlcd] or "
-				    "[limit NAME]",
-				    colon + 1);
+			return cfg_fail(p, NULL, NULL,
+					"%s: key outside any section; put it under [rlcd] or "
+					"[limit NAME]",
+					colon + 1);
 		/* keys mostly follow their section: try the last one first */
-		if (!s || !owns(s, full, n)) {
-			s = owns(&p->rlcd, full, n) ? &p->rlcd : NULL;
-			for (j = 0; !s && j < cfg->limits_count; j++)
-				if (owns(&p->limits[j], full, n))
-					s = &p->limits[j];
-		}
+		if (!s || !owns(s, full, n))
+			for (s = NULL, j = 0; !s && j < p->ini.count; j++)
+				if (owns(&p->sections[j], full, n))
+					s = &p->sections[j];
 		if (!s)
-			return fail(p, NULL, NULL, "%s: key outside any known section", full);
+			return cfg_fail(p, NULL, NULL, "%s: key outside any known section", full);
+		if (!s->keys)
+			continue; /* an endpoint's limit keys: endpoint.c resolves each */
 		for (j = 0; s->keys[j] && strcmp(s->keys[j], colon + 1) != 0; j++)
 			;
 		if (!s->keys[j])
@@ -265,18 +325,18 @@ static int check_lines(const struct parse *p)
 
 	for (i = 0; i < ini->keys_count; i++) {
 		const struct rlc_ini_key *k = &ini->keys[i];
-		const struct section *s = k->section < ini->count ? p->of[k->section] : NULL;
+		const struct section *s = k->section < ini->count ? &p->sections[k->section] : NULL;
 
 		if (k->quote == RLC_INI_QUOTE_OPEN)
-			return fail(p, s, k->name,
+			return cfg_fail(p, s, k->name,
 				    "line %u: unbalanced quote: the value opens %c and does not close "
 				    "it",
 				    k->line, k->mark);
 		if (k->quote == RLC_INI_QUOTE_TRAILING)
-			return fail(p, s, k->name, "line %u: text after the closing quote", k->line);
+			return cfg_fail(p, s, k->name, "line %u: text after the closing quote", k->line);
 		for (j = i; j-- > 0 && ini->keys[j].section == k->section;)
 			if (strcmp(ini->keys[j].name, k->name) == 0)
-				return fail(p, s, k->name, "given twice (line %u and line %u); keep one",
+				return cfg_fail(p, s, k->name, "given twice (line %u and line %u); keep one",
 					    ini->keys[j].line, k->line);
 	}
 	return 0;
@@ -313,24 +373,24 @@ static int read_group(const struct parse *p, struct rlc_config *cfg, const char 
 	int may;
 
 	if (strlen(val) >= sizeof(cfg->group))
-		return fail(p, &p->rlcd, "group", "\"%.40s...\" is too long", val);
+		return cfg_fail(p, p->rlcd, "group", "\"%.40s...\" is too long", val);
 	errno = 0;
 	gr = getgrnam(val);
 	if (!gr && errno != 0 && errno != ENOENT && errno != ESRCH)
-		return fail(p, &p->rlcd, "group", "cannot look up \"%s\": %s", val,
+		return cfg_fail(p, p->rlcd, "group", "cannot look up \"%s\": %s", val,
 			    strerror(errno));
 	if (!gr)
-		return fail(p, &p->rlcd, "group", "group \"%s\" does not exist", val);
+		return cfg_fail(p, p->rlcd, "group", "group \"%s\" does not exist", val);
 	strcpy(cfg->group, val);
 	cfg->gid = gr->gr_gid;
 	/* else rlcd would create the segment and then fail to chown it */
 	may = may_chown_to(cfg->gid);
 	if (may < 0)
-		return may == -ENOMEM ? no_memory(p)
-				      : fail(p, &p->rlcd, "group", "cannot list this process's groups: %s",
+		return may == -ENOMEM ? cfg_no_memory(p)
+				      : cfg_fail(p, p->rlcd, "group", "cannot list this process's groups: %s",
 					     strerror(-may));
 	if (!may)
-		return fail(p, &p->rlcd, "group",
+		return cfg_fail(p, p->rlcd, "group",
 			    "rlcd must be root or a member of group \"%s\" to give the segment to "
 			    "it, and uid %u is neither",
 			    val, (unsigned)geteuid());
@@ -339,136 +399,58 @@ static int read_group(const struct parse *p, struct rlc_config *cfg, const char 
 
 static int read_rlcd(const struct parse *p, struct rlc_config *cfg)
 {
-	const struct section *s = &p->rlcd;
+	const struct section *s = p->rlcd;
 	char why[256], lo[16], hi[16];
 	const char *val;
 	uint64_t n;
 	int err;
 
-	if ((err = lookup(p, s, "segment", &val)))
+	if ((err = cfg_lookup(p, s, "segment", &val)))
 		return err;
 	if (val && rlc_segment_name_check(val, why, sizeof(why)))
-		return fail(p, s, "segment", "%s", why);
+		return cfg_fail(p, s, "segment", "%s", why);
 	if (val)
 		strcpy(cfg->segment, val);
-	if ((err = lookup(p, s, "mode", &val)))
+	if ((err = cfg_lookup(p, s, "mode", &val)))
 		return err;
 	if (val && rlc_parse_mode(val, &cfg->mode, why, sizeof(why)))
-		return fail(p, s, "mode", "%s", why);
+		return cfg_fail(p, s, "mode", "%s", why);
 	if (cfg->mode & 07000)
-		return fail(p, s, "mode",
+		return cfg_fail(p, s, "mode",
 			    "%#o sets the setuid, setgid or sticky bit, which mean nothing on a "
 			    "segment; use e.g. 0660",
 			    (unsigned)cfg->mode);
 	/* any local user could then rewrite every count */
 	if (cfg->mode & 0002)
-		return fail(p, s, "mode",
+		return cfg_fail(p, s, "mode",
 			    "%#o lets every user write the segment, which is writable state shared "
 			    "by every bot: any local user could take or block the whole budget; use "
 			    "0660 with a group (or 0664 to let everyone read it)",
 			    (unsigned)cfg->mode);
 	if ((cfg->mode & 0600) != 0600)
-		return fail(p, s, "mode",
+		return cfg_fail(p, s, "mode",
 			    "%#o leaves the owner without read and write, which rlcd needs to "
 			    "adopt the segment after a restart",
 			    (unsigned)cfg->mode);
-	if ((err = lookup(p, s, "group", &val)))
+	if ((err = cfg_lookup(p, s, "group", &val)))
 		return err;
 	if (val && (err = read_group(p, cfg, val)))
 		return err;
-	if ((err = lookup(p, s, "clients", &val)))
+	if ((err = cfg_lookup(p, s, "clients", &val)))
 		return err;
 	if (val && rlc_parse_uint(val, 1, RLC_CLIENTS_MAX, &n, why, sizeof(why)))
-		return fail(p, s, "clients", "%s", why);
+		return cfg_fail(p, s, "clients", "%s", why);
 	if (val)
 		cfg->clients = (uint32_t)n;
-	if ((err = lookup(p, s, "heartbeat", &val)))
+	if ((err = cfg_lookup(p, s, "heartbeat", &val)))
 		return err;
 	if (val && rlc_duration_parse(val, &cfg->heartbeat_ns, why, sizeof(why)))
-		return fail(p, s, "heartbeat", "%s", why);
+		return cfg_fail(p, s, "heartbeat", "%s", why);
 	if (cfg->heartbeat_ns < RLC_HEARTBEAT_MIN_NS || cfg->heartbeat_ns > RLC_HEARTBEAT_MAX_NS) {
 		rlc_duration_format(lo, sizeof(lo), RLC_HEARTBEAT_MIN_NS, 0);
 		rlc_duration_format(hi, sizeof(hi), RLC_HEARTBEAT_MAX_NS, 0);
-		return fail(p, s, "heartbeat", "\"%s\" is outside %s..%s", val, lo, hi);
+		return cfg_fail(p, s, "heartbeat", "\"%s\" is outside %s..%s", val, lo, hi);
 	}
-	return 0;
-}
-
-/* scope = the limit name minus its last dotted component, unless given. */
-static int read_scope(const struct parse *p, const struct section *s,
-		      struct rlc_limit_config *lc)
-{
-	const char *val, *dot;
-	size_t i;
-	int err;
-
-	if ((err = lookup(p, s, "scope", &val)))
-		return err;
-	if (!val) {
-		dot = strrchr(lc->name, '.');
-		if (!dot || dot == lc->name)
-			return fail(p, s, "scope",
-				    "missing, and the limit name has no dotted prefix to take it "
-				    "from; add e.g. scope = exchange.ip");
-		memcpy(lc->scope, lc->name, (size_t)(dot - lc->name));
-		return 0;
-	}
-	/* iniparser lower-cases names but not values; scopes are names too */
-	for (i = 0; val[i] && i < sizeof(lc->scope) - 1; i++)
-		lc->scope[i] = (char)(val[i] >= 'A' && val[i] <= 'Z' ? val[i] - 'A' + 'a' : val[i]);
-	if (val[i] != '\0' || !name_ok(lc->scope))
-		return fail(p, s, "scope", "\"%s\" is not a scope name: " NAME_RULE, val);
-	return 0;
-}
-
-static int read_limit(const struct parse *p, const struct section *s,
-		      struct rlc_limit_config *lc)
-{
-	char why[256];
-	const char *val;
-	uint64_t n;
-	uint32_t effective;
-	uint64_t step;
-	int err;
-
-	if ((err = read_scope(p, s, lc)) || (err = lookup(p, s, "algorithm", &val)))
-		return err;
-	lc->algorithm = RLC_ALGO_WINDOW;
-	if (val && strcasecmp(val, "bucket") == 0)
-		lc->algorithm = RLC_ALGO_BUCKET;
-	else if (val && strcasecmp(val, "window") != 0)
-		return fail(p, s, "algorithm", "\"%s\" is neither window nor bucket", val);
-	if ((err = lookup(p, s, "capacity", &val)))
-		return err;
-	if (!val)
-		return fail(p, s, "capacity", "missing; every limit needs its N");
-	/* the segment's range, not uint32_t's: a window word holds 24 bits */
-	if (rlc_parse_uint(val, 1, RLC_COUNT_MAX, &n, why, sizeof(why)))
-		return fail(p, s, "capacity", "%s", why);
-	lc->capacity = (uint32_t)n;
-	if ((err = lookup(p, s, "interval", &val)))
-		return err;
-	if (!val)
-		return fail(p, s, "interval", "missing; every limit needs its W, e.g. 1m");
-	if (rlc_duration_parse(val, &lc->interval_ns, why, sizeof(why)))
-		return fail(p, s, "interval", "%s", why);
-	if ((err = lookup(p, s, "slots", &val)))
-		return err;
-	if (val && lc->algorithm == RLC_ALGO_BUCKET)
-		return fail(p, s, "slots",
-			    "a bucket has no slots; remove the line or make it a window");
-	lc->slots = lc->algorithm == RLC_ALGO_WINDOW ? RLC_CONFIG_SLOTS : 0;
-	if (val && rlc_parse_uint(val, 2, RLC_SLOTS_PER_LIMIT_MAX, &n, why, sizeof(why)))
-		return fail(p, s, "slots", "%s", why);
-	if (val)
-		lc->slots = (uint32_t)n;
-	if ((err = lookup(p, s, "buffer", &val)))
-		return err;
-	if (val && rlc_parse_ppm(val, &lc->buffer_ppm, why, sizeof(why)))
-		return fail(p, s, "buffer", "%s", why);
-	/* the ranges and the derived values: layout.c keeps those rules */
-	if (rlc_limit_derive(lc, &effective, &step, why, sizeof(why)))
-		return fail(p, NULL, NULL, "%s", why);
 	return 0;
 }
 
@@ -499,30 +481,39 @@ static int trial_layout(const struct rlc_config *cfg, char *why, size_t len)
 	return err;
 }
 
-/* trial_layout() on the whole of `cfg`, naming the limit at fault. */
+/*
+ * trial_layout() on the whole of `cfg`, naming the limit at fault: the
+ * first one refused in a segment of its own, outside any exchange.
+ */
 static int check_layout(const struct parse *p, const struct rlc_config *cfg)
 {
 	char why[512], alone[512];
-	struct rlc_config one = *cfg;
+	struct rlc_config one;
+	struct rlc_limit_config lc;
 	uint32_t i;
 	int err = trial_layout(cfg, why, sizeof(why));
 
 	if (err == 0 || err == -ENOMEM)
-		return err ? no_memory(p) : 0;
-	/* the first limit refused in a segment of its own is the one */
+		return err ? cfg_no_memory(p) : 0;
+	rlc_config_defaults(&one);
+	one.clients = cfg->clients;
 	one.limits_count = 1;
+	one.limits = &lc;
 	for (i = 0; i < cfg->limits_count; i++) {
-		one.limits = &cfg->limits[i];
+		lc = cfg->limits[i];
+		lc.exchange = lc.account = RLC_NONE;
+		lc.kind = RLC_SCOPE_OTHER;
 		err = trial_layout(&one, alone, sizeof(alone));
 		if (err == -ENOMEM)
-			return no_memory(p);
+			return cfg_no_memory(p);
 		if (err)
-			return fail(p, &p->limits[i], NULL,
-				    "clients would refuse the segment this configuration lays out: %s",
-				    why);
+			return cfg_fail(p, p->decl_of[p->limit_decl[i]], NULL,
+					"clients would refuse the segment this configuration lays "
+					"out: %s",
+					why);
 	}
-	return fail(p, NULL, NULL,
-		    "clients would refuse the segment this configuration lays out: %s", why);
+	return cfg_fail(p, NULL, NULL,
+			"clients would refuse the segment this configuration lays out: %s", why);
 }
 
 /*
@@ -570,34 +561,43 @@ void rlc_config_defaults(struct rlc_config *cfg)
 	cfg->heartbeat_ns = RLC_CONFIG_HEARTBEAT_NS;
 }
 
+/* Each section's reader in turn: what one refers to is read before it. */
+static int read_all_sections(struct parse *p, struct rlc_config *cfg)
+{
+	int err;
+
+	if ((err = read_sections(p)) || (err = check_keys(p)) || (err = check_lines(p)) ||
+	    (err = read_rlcd(p, cfg)) || (err = cfg_read_exchanges(p, cfg)) ||
+	    (err = cfg_read_modes(p, cfg)) || (err = cfg_read_limits(p, cfg)) ||
+	    (err = cfg_read_accounts(p, cfg)) || (err = cfg_place_limits(p, cfg)) ||
+	    (err = cfg_check_modes(p, cfg)) || (err = cfg_read_endpoints(p, cfg)))
+		return err;
+	if (rlc_layout_size(cfg) == 0)
+		return cfg_fail(p, NULL, NULL,
+				"too big for one segment: %" PRIu32 " limits, %" PRIu32
+				" clients (a segment holds at most %u limits, %u ring slots, %u "
+				"names in all)",
+				cfg->limits_count, cfg->clients, RLC_LIMITS_MAX, RLC_SLOTS_MAX,
+				RLC_NAMES_MAX);
+	return check_layout(p, cfg);
+}
+
 int rlc_config_parse(struct rlc_config *cfg, const char *text, size_t size, const char *file,
 		     char *why, size_t len)
 {
 	struct parse p = { .file = file, .why = why, .len = len };
-	uint32_t i;
 	int err;
 
 	rlc_config_defaults(cfg);
 	err = rlc_ini_parse(&p.ini, text, size, file, why, len);
 	if (!err)
-		err = read_sections(&p, cfg);
-	if (!err)
-		err = check_keys(&p, cfg);
-	if (!err)
-		err = check_lines(&p);
-	if (!err)
-		err = read_rlcd(&p, cfg);
-	for (i = 0; !err && i < cfg->limits_count; i++)
-		err = read_limit(&p, &p.limits[i], &cfg->limits[i]);
-	if (!err && rlc_layout_size(cfg) == 0)
-		err = fail(&p, NULL, NULL,
-			   "too big for one segment: %" PRIu32 " limits, %" PRIu32
-			   " clients (a segment holds at most %u limits, %u ring slots in all)",
-			   cfg->limits_count, cfg->clients, RLC_LIMITS_MAX, RLC_SLOTS_MAX);
-	if (!err)
-		err = check_layout(&p, cfg);
-	free(p.limits);
-	free(p.of);
+		err = read_all_sections(&p, cfg);
+	free(p.sections);
+	free(p.decls);
+	free(p.decl_of);
+	free(p.template_of);
+	free(p.limit_decl);
+	free(p.exchange_of);
 	rlc_ini_free(&p.ini);
 	if (err) {
 		rlc_config_free(cfg);
@@ -697,6 +697,12 @@ int rlc_config_load(struct rlc_config *cfg, const char *path, char *why, size_t 
 void rlc_config_free(struct rlc_config *cfg)
 {
 	free(cfg->limits);
+	free(cfg->exchanges);
+	free(cfg->accounts);
+	free(cfg->endpoints);
 	cfg->limits = NULL;
-	cfg->limits_count = 0;
+	cfg->exchanges = NULL;
+	cfg->accounts = NULL;
+	cfg->endpoints = NULL;
+	cfg->limits_count = cfg->exchanges_count = cfg->accounts_count = cfg->endpoints_count = 0;
 }

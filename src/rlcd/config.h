@@ -10,13 +10,65 @@
 #include "rlc/segment.h"
 
 struct rlc_limit_config {
-	char name[RLC_NAME_MAX];  /* e.g. binance-usdm.ip.weight */
+	char name[RLC_NAME_MAX];  /* e.g. binance-usdm.ip.weight, binance-usdm.main.orders-10s */
 	char scope[RLC_NAME_MAX]; /* e.g. binance-usdm.ip */
 	enum rlc_algorithm algorithm;
 	uint32_t capacity;    /* N */
 	uint64_t interval_ns; /* W */
-	uint32_t slots;       /* window: S; bucket: 0 */
+	uint32_t slots;       /* window: S; else 0 */
 	uint32_t buffer_ppm;  /* fraction of N held back, parts per million */
+	uint32_t reserve_ppm[RLC_PRIOS]; /* [RLC_PRIO_CRITICAL] is 0 */
+	uint64_t latency_ns;     /* fixed */
+	uint64_t clock_error_ns; /* fixed */
+	uint32_t exchange; /* index into rlc_config.exchanges, or RLC_NONE */
+	uint32_t account;  /* index into rlc_config.accounts, or RLC_NONE */
+	enum rlc_scope_kind kind; /* of its scope */
+};
+
+struct rlc_mode_config {
+	char name[RLC_NAME_MAX]; /* "burst"; index 0 of every exchange is "normal" */
+	uint32_t buffer_ppm;     /* or RLC_NONE: each limit keeps its own */
+	uint32_t lowest;         /* enum rlc_priority */
+	uint32_t reserve_ppm;    /* scale of the reserves; 1000000 keeps them */
+	uint64_t duration_ns;
+};
+
+struct rlc_exchange_config {
+	char name[RLC_NAME_MAX];
+	int64_t clock_offset_ns; /* exchange clock minus UTC, the segment word's first value */
+	uint32_t modes_count;    /* normal included */
+	struct rlc_mode_config modes[RLC_MODES_MAX];
+};
+
+struct rlc_account_config {
+	char name[RLC_NAME_MAX]; /* "main" */
+	uint32_t exchange;
+	uint32_t limits_first; /* its limits in rlc_config.limits, one per template, in order */
+	uint32_t limits_count;
+};
+
+struct rlc_link_config {
+	uint32_t limit;        /* index into rlc_config.limits, or RLC_NONE */
+	uint32_t account_slot; /* which of each account's limits, or RLC_NONE */
+	uint32_t clauses;
+	struct rlc_clause_config {
+		enum rlc_clause_kind kind;
+		char param[RLC_PARAM_MAX]; /* "" for CONST */
+		uint32_t tiers;
+		uint32_t dflt; /* BY: or RLC_NONE */
+		uint32_t max;  /* EACH: or RLC_NONE */
+		uint32_t bound[RLC_TIERS_MAX];
+		uint32_t weight[RLC_TIERS_MAX];
+	} clause[RLC_CLAUSES_MAX];
+};
+
+struct rlc_endpoint_config {
+	char name[RLC_NAME_MAX]; /* "GET /fapi/v1/depth" */
+	uint32_t exchange;
+	uint32_t priority;
+	char critical_if[RLC_PARAM_MAX]; /* "" for none */
+	uint32_t links_count;
+	struct rlc_link_config links[RLC_LINK_MAX];
 };
 
 struct rlc_config {
@@ -26,8 +78,16 @@ struct rlc_config {
 	gid_t gid;             /* `group` resolved; meaningful only when it is set */
 	uint32_t clients;      /* client records */
 	uint64_t heartbeat_ns; /* how often rlcd beats */
+	/* Limits in segment order: every limit that is not an account's first
+	 * (file order), then each account's, account by account, template order. */
 	uint32_t limits_count;
 	struct rlc_limit_config *limits;
+	uint32_t exchanges_count;
+	struct rlc_exchange_config *exchanges;
+	uint32_t accounts_count; /* grouped by exchange, in exchange order */
+	struct rlc_account_config *accounts;
+	uint32_t endpoints_count; /* grouped by exchange, in exchange order */
+	struct rlc_endpoint_config *endpoints;
 };
 
 /* Defaults of rlc.ini(5). */

@@ -13,9 +13,10 @@
 #include "config.h"
 
 /*
- * The grantable capacity and the step (window slot width, or bucket ns per
- * unit) of one limit.  Returns 0, or -EINVAL with a reason naming the key
- * at fault.
+ * The grantable capacity and the step (window slot width, bucket ns per
+ * unit, 0 for fixed) of one limit, after checking every range of it: its
+ * interval (whole seconds for fixed, with the guard span below it) and its
+ * reserves.  Returns 0, or -EINVAL with a reason naming the key at fault.
  */
 int rlc_limit_derive(const struct rlc_limit_config *lc, uint32_t *effective, uint64_t *step_ns,
 		     char *why, size_t len);
@@ -36,9 +37,10 @@ int rlc_layout_init(void *base, size_t size, const struct rlc_config *cfg, uint6
 void rlc_layout_publish(void *base);
 
 /*
- * Does the valid segment at `base` hold exactly the limits and tables of
- * `cfg`, so that an rlcd may adopt it and keep every count?  Returns 0, or
- * -ESTALE with the first difference in `why`.
+ * Does the valid segment at `base` hold exactly the tables of `cfg` (every
+ * immutable byte of every record, names included, as rlc_layout_init would
+ * write them), so that an rlcd may adopt it and keep every count?  Returns
+ * 0; -ESTALE with the first difference in `why`; -ENOMEM.
  */
 int rlc_layout_compatible(const void *base, size_t size, const struct rlc_config *cfg, char *why,
 			  size_t len);

@@ -26,7 +26,7 @@
 enum { EXIT_CONFIG = 1, EXIT_USAGE = 2 };
 
 static const char usage[] =
-	"usage: rlcd [-c FILE] [-s NAME] [-n|--check] [-h|--help] [-V|--version]\n";
+	"usage: rlcd [-c FILE] [-s NAME] [-n|--check [FILE]] [-h|--help] [-V|--version]\n";
 
 static const char help[] =
 	"Create (or adopt) the rlc shared-memory segment and keep it healthy.\n"
@@ -35,7 +35,8 @@ static const char help[] =
 	"                      else the built-in Binance USD-M profile)\n"
 	"  -s, --segment NAME  segment, e.g. /rlc (default $RLC_SEGMENT, then the\n"
 	"                      configuration's segment, then /rlc)\n"
-	"  -n, --check         check the configuration, print a summary and exit\n"
+	"  -n, --check [FILE]  check the configuration (FILE, as -c FILE), print a\n"
+	"                      summary and exit; starts nothing\n"
 	"  -h, --help          this text\n"
 	"  -V, --version       version and segment layout\n"
 	"\n"
@@ -119,6 +120,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			return EXIT_USAGE;
 		}
 	}
+	/* --check FILE: the file a check is most often given, without -c */
+	if (a->check && !a->config && optind < argc)
+		a->config = argv[optind++];
 	if (optind < argc) {
 		rlc_log("unexpected argument \"%s\"", argv[optind]);
 		fputs(usage, stderr);
@@ -156,6 +160,27 @@ static const char *segment_name(const char *opt, const struct rlc_config *cfg)
 	return rlc_segment_name(NULL);
 }
 
+static const char *plural(uint32_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+/* What --check found: the same configuration a start would lay out. */
+static void print_summary(const struct rlc_config *cfg, const char *file, const char *name)
+{
+	char beat[32];
+
+	rlc_duration_format(beat, sizeof(beat), cfg->heartbeat_ns, 0);
+	printf("%s: ok: %" PRIu32 " limit%s, %" PRIu32 " exchange%s, %" PRIu32 " account%s, "
+	       "%" PRIu32 " endpoint%s, %" PRIu32 " client records, heartbeat %s, segment %s of "
+	       "%zu bytes\n",
+	       file, cfg->limits_count, plural(cfg->limits_count, "", "s"), cfg->exchanges_count,
+	       plural(cfg->exchanges_count, "", "s"), cfg->accounts_count,
+	       plural(cfg->accounts_count, "", "s"), cfg->endpoints_count,
+	       plural(cfg->endpoints_count, "", "s"), cfg->clients, beat, name,
+	       rlc_layout_size(cfg));
+}
+
 static int run(const struct rlc_config *cfg, const char *file, const char *name)
 {
 	struct rlc_shm shm;
@@ -187,7 +212,7 @@ int main(int argc, char **argv)
 	struct args a = { 0 };
 	struct rlc_config cfg;
 	const char *file, *name;
-	char why[1024], beat[32];
+	char why[1024];
 	int status = open_standard_fds();
 
 	if (status != 0) {
@@ -207,11 +232,7 @@ int main(int argc, char **argv)
 		rlc_log("$%s: %s", RLC_SEGMENT_ENV, why);
 		status = EXIT_USAGE;
 	} else if (a.check) {
-		rlc_duration_format(beat, sizeof(beat), cfg.heartbeat_ns, 0);
-		printf("%s: ok: %" PRIu32 " limit%s, %" PRIu32 " client records, heartbeat %s, "
-		       "segment %s of %zu bytes\n",
-		       file, cfg.limits_count, cfg.limits_count == 1 ? "" : "s", cfg.clients, beat,
-		       name, rlc_layout_size(&cfg));
+		print_summary(&cfg, file, name);
 		status = EXIT_SUCCESS;
 	} else {
 		status = run(&cfg, file, name);

@@ -105,6 +105,26 @@ static int refuse(const struct rlc_shm *shm, uint64_t longest_ns, const char *wh
 			 shm->name, reason, wait, whose, shm->path);
 }
 
+/*
+ * Refuse a segment of another layout version: neither this rlcd nor a bot
+ * built with this rlc.h can read its counts, and the bots still on it may
+ * be using them, so only an upgrade of everything at once replaces it.
+ */
+static int refuse_layout(const struct rlc_shm *shm, const struct rlc_config *cfg,
+			 const char *reason, char *why, size_t len)
+{
+	char wait[32];
+
+	rlc_duration_format(wait, sizeof(wait), longest_window(shm, NULL, cfg), 0);
+	return rlc__fail(why, len, -EPROTO,
+			 "%s: %s: an rlcd of another version laid it out, and this one cannot "
+			 "adopt it; left untouched. To upgrade: stop every bot that uses it and "
+			 "the old rlcd, wait %s (the longest window configured, so that its counts "
+			 "have expired at the exchange), rm %s, start this rlcd, then start bots "
+			 "built with this version's rlc.h",
+			 shm->name, reason, wait, shm->path);
+}
+
 /* Refuse something under the name that holds no counts. */
 static int refuse_file(const struct rlc_shm *shm, int err, const char *reason, char *why,
 		       size_t len)
@@ -363,6 +383,8 @@ static int adopt(struct rlc_shm *shm, const struct rlc_config *cfg, const struct
 	if (!err)
 		err = rlc_segment_read_header(shm->base, shm->size, &shm->layout, reason,
 					      sizeof(reason));
+	if (err == -EPROTO)
+		return refuse_layout(shm, cfg, reason, why, len);
 	if (err)
 		return refuse(shm, longest_window(shm, NULL, cfg), "configured", err, reason, why,
 			      len);

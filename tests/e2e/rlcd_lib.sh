@@ -51,13 +51,13 @@ wait_for() {
 }
 
 # Header words (rlc/segment.h), for the scripts that source this.
-READY_OFF=128
-PID_OFF=136
-HEARTBEAT_OFF=152
-GENERATION_OFF=168
-SHM_INO_OFF=184
-DETACHED_OFF=192
-CLIENTS_OFF_OFF=72
+READY_OFF=192
+PID_OFF=200
+HEARTBEAT_OFF=216
+GENERATION_OFF=232
+SHM_INO_OFF=248
+DETACHED_OFF=256
+CLIENTS_OFF_OFF=56
 RLC_READY=$((0x5944414552434c52))
 
 # header_word OFFSET [FILE]: a 64-bit word of the segment (default $shm).

@@ -40,8 +40,13 @@ echo "3. a bad configuration exits 1 naming file, section and key"
 expect 1 "rlcd: $tmp/bad.ini: [limit test.ip.weight] capcity: unknown key; did you mean capacity?" \
 	bad.log "$RLCD" -c "$tmp/bad.ini" -s "$seg"
 expect 1 "[limit test.ip.weight] capcity: unknown key" check-bad.log "$RLCD" --check -c "$tmp/bad.ini"
-expect 0 "$tmp/rlc.ini: ok: 1 limit, 8 client records, heartbeat 20ms, segment $seg" \
+expect 0 "$tmp/rlc.ini: ok: 1 limit, 0 exchanges, 0 accounts, 0 endpoints, 8 client records, heartbeat 20ms, segment $seg" \
 	check.log "$RLCD" -n -c "$tmp/rlc.ini" -s "$seg"
+# --check FILE: the same check, the file without -c
+expect 0 "$tmp/rlc.ini: ok: 1 limit, 0 exchanges" check-file.log "$RLCD" --check "$tmp/rlc.ini" -s "$seg"
+expect 1 "[limit test.ip.weight] capcity: unknown key" check-file-bad.log "$RLCD" --check "$tmp/bad.ini"
+expect 2 "rlcd: unexpected argument \"$tmp/bad.ini\"" check-two.log \
+	"$RLCD" --check -c "$tmp/rlc.ini" "$tmp/bad.ini"
 expect 2 "rlcd: unknown option -x" usage.log "$RLCD" -x
 expect 2 "rlcd: -s: \"rlc\" is not a segment name" name.log "$RLCD" -s rlc
 

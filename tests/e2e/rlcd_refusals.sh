@@ -4,7 +4,8 @@
 # is not a regular file is refused without hanging; a segment that was once
 # published is never laid out again, even with its `ready` word zeroed; an
 # empty file is replaced only when it is rlcd's user's; temporary files of
-# rlcd's that died laying a segment out are removed.
+# rlcd's that died laying a segment out are removed; a segment of another
+# layout version is refused with the way to upgrade.
 #
 # usage: rlcd_refusals.sh TAKE   (rlc-take; RLCD comes from the environment)
 set -euo pipefail
@@ -70,4 +71,22 @@ grep -qF "rlcd: $seg: removed $leftover, left by an rlcd that died" "$tmp/rlcd3.
 [ -e "$other" ] || fail "rlcd removed $other, which is not one of its temporary files"
 [ ! -e "/dev/shm/.${seg#/}.tmp.$pid" ] || fail "rlcd left its own temporary file"
 stop_rlcd TERM || fail "rlcd exited $? on SIGTERM"
+echo "5. a segment of another layout version is refused with the way to upgrade"
+rm -f "$shm"
+start_rlcd rlcd3.log
+wait_for "$tmp/rlcd3.log" "rlcd: $seg: created, generation 1" || fail "rlcd did not create $seg"
+stop_rlcd KILL || true
+put_word 8 $(((3 << 32) | 1)) # layout 1.3: (minor:32, major:32)
+cp "$shm" "$tmp/before"
+expect 1 "rlcd: $seg: segment layout version 1.3, this program speaks version 2." old.log \
+	"$RLCD" -c "$tmp/rlc.ini" -s "$seg"
+grep -qF "an rlcd of another version laid it out, and this one cannot adopt it; left untouched" \
+	"$tmp/old.log" || fail "the refusal does not say why"
+grep -qF "stop every bot that uses it and the old rlcd, wait 1h" "$tmp/old.log" ||
+	fail "the refusal does not say what to stop and how long to wait"
+grep -qF "rm $shm, start this rlcd, then start bots built with this version's rlc.h" \
+	"$tmp/old.log" || fail "no removal advice"
+cmp -s "$shm" "$tmp/before" || fail "the refused segment changed"
+rm "$shm"
+
 echo "ok"
