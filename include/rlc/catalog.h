@@ -63,6 +63,7 @@ struct rlc_endpoint_view {
 	uint32_t links_first; /* into rlc_catalog.links */
 	uint32_t links_count;
 	uint32_t account_links; /* links that count against an account's limit */
+	uint32_t sorted; /* its links give ids in take order, for every account */
 	uint32_t params_count;
 	char param[RLC_ENDPOINT_PARAMS_MAX][RLC_PARAM_MAX];
 };
@@ -279,6 +280,30 @@ static inline int rlc__links_repeat(const struct rlc_link_view *links, uint32_t 
 	return 0;
 }
 
+/*
+ * Do the links give limit ids in increasing order, whatever the account:
+ * direct limits first, ascending and below every account's limits, then
+ * account slots ascending?  rlcd lays endpoints out so; a reserve then
+ * needs no sort.
+ */
+static inline uint32_t rlc__links_sorted(const struct rlc_catalog *c,
+					 const struct rlc_exchange_view *x,
+					 const struct rlc_link_view *links, uint32_t n)
+{
+	uint32_t i, a, first = UINT32_MAX;
+
+	for (a = x->accounts_first; a < x->accounts_first + x->accounts_count; a++)
+		first = c->accounts[a].limits_first < first ? c->accounts[a].limits_first : first;
+	for (i = 0; i < n; i++) {
+		const struct rlc_link_view *l = &links[i], *p = i ? &links[i - 1] : NULL;
+
+		if (l->limit != RLC_NONE ? l->limit >= first || (p && p->limit >= l->limit)
+					 : p && p->limit == RLC_NONE && p->account_slot >= l->account_slot)
+			return 0;
+	}
+	return 1;
+}
+
 /* Endpoint ei of exchange x, its links following the previous endpoint's. */
 static inline int rlc__catalog_endpoint(const void *base, const struct rlc_layout *lay,
 					const struct rlc_limit_view *limits,
@@ -322,6 +347,7 @@ static inline int rlc__catalog_endpoint(const void *base, const struct rlc_layou
 		return rlc__fail(why, len, -EBADMSG,
 				 "corrupt segment: endpoint %u (%s) counts twice against one limit",
 				 ei, e->name);
+	e->sorted = rlc__links_sorted(c, xv, &c->links[r.links_first], r.links_count);
 	*links_end += r.links_count;
 	return 0;
 }

@@ -133,10 +133,12 @@ static inline int rlc__plan(const struct rlc *h, uint32_t endpoint, const struct
 	e = &h->cat.endpoints[endpoint];
 	/* Unknown parameters are ignored: the exchange takes many a rule never reads. */
 	for (i = 0; i < n; i++) {
-		if (!params[i].name)
+		const char *name = params[i].name;
+
+		if (!name)
 			return -EINVAL;
 		for (j = 0; j < e->params_count; j++)
-			if (strcmp(params[i].name, e->param[j]) == 0)
+			if (name[0] == e->param[j][0] && strcmp(name, e->param[j]) == 0)
 				values[j] = params[i].value ? params[i].value : "";
 	}
 	if ((err = rlc__account_for(h, e, account, &a)))
@@ -158,8 +160,12 @@ static inline int rlc__plan(const struct rlc *h, uint32_t endpoint, const struct
 			g->refused_by = (int32_t)id;
 			return -E2BIG;
 		}
-		if ((err = rlc__add_part(g, id, (uint32_t)w)))
+		if (e->sorted) { /* the common case: ids already in take order */
+			g->id[g->count] = id;
+			g->weight[g->count++] = (uint32_t)w;
+		} else if ((err = rlc__add_part(g, id, (uint32_t)w))) {
 			return err;
+		}
 	}
 	return 0;
 }
