@@ -20,6 +20,8 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "layout.h"
+#include "rlc/catalog.h"
 
 #define MS UINT64_C(1000000)
 #define SEC UINT64_C(1000000000)
@@ -40,6 +42,39 @@ static void refused(const char *text, const char *message)
 	assert_int_equal(parse(&cfg, text), -EINVAL);
 	assert_string_equal(why, message);
 	assert_null(cfg.limits);
+}
+
+/* `text` must be refused with a message that starts with `prefix`. */
+static void refused_prefix(const char *text, const char *prefix)
+{
+	struct rlc_config cfg;
+
+	assert_int_equal(parse(&cfg, text), -EINVAL);
+	if (strncmp(why, prefix, strlen(prefix)) != 0)
+		fail_msg("\"%s\" does not start with \"%s\"", why, prefix);
+	assert_null(cfg.limits);
+}
+
+/* An exchange with an IP limit and two account templates, before `more`. */
+static void with_exchange(char *text, size_t size, const char *more)
+{
+	snprintf(text, size,
+		 "[exchange ex]\n"
+		 "[limit ex.ip.weight]\ncapacity = 2400\ninterval = 1m\n"
+		 "[limit ex.account.orders-10s]\ncapacity = 300\ninterval = 10s\n"
+		 "[limit ex.account.orders-1d]\ncapacity = 200000\ninterval = 1d\nslots = 24\n"
+		 "%s",
+		 more);
+}
+
+#define DEPTH "[endpoint ex get /fapi/v1/depth]\n"
+
+static void refused_with_exchange(const char *more, const char *message)
+{
+	char text[2048];
+
+	with_exchange(text, sizeof(text), more);
+	refused(text, message);
 }
 
 static const struct rlc_limit_config *limit(const struct rlc_config *cfg, const char *name)
@@ -358,61 +393,113 @@ static void test_config_too_big(void **state)
 	free(text);
 }
 
-/* The built-in default is etc/rlc.ini, byte for byte, and means §3. */
+/* Limit `name` of `cfg`, or NULL. */
+static const struct rlc_limit_config *find_limit(const struct rlc_config *cfg, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < cfg->limits_count; i++)
+		if (strcmp(cfg->limits[i].name, name) == 0)
+			return &cfg->limits[i];
+	return NULL;
+}
+
+/*
+ * The built-in default is [rlcd] and every shipped profile: each profile's
+ * limits and endpoints are in it, configured alike.
+ */
 static void test_config_builtin(void **state)
 {
-	const struct rlc_limit_config *l;
+	static const char *const profiles[] = { "binance-spot", "binance-usdm", "bybit-v5",
+						"okx-v5", "bitget-v2", "aster-futures" };
+	const struct rlc_limit_config *l, *b;
 	struct rlc_config builtin, file;
-	char path[4096], *text;
-	FILE *f;
-	long n;
+	uint32_t endpoints = 0, i;
+	char path[4096];
+	size_t p;
 
-	snprintf(path, sizeof(path), "%s/etc/rlc.ini", RLC_SOURCE_ROOT);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	text = malloc((size_t)n + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	assert_int_equal(rlc_config_builtin_size, (size_t)n);
-	assert_memory_equal(rlc_config_builtin, text, (size_t)n);
-	assert_int_equal(rlc_config_builtin[n], '\0');
-	free(text);
-
+	assert_int_equal(rlc_config_builtin[rlc_config_builtin_size], '\0');
 	assert_int_equal(rlc_config_parse(&builtin, rlc_config_builtin, rlc_config_builtin_size,
 					  RLC_CONFIG_BUILTIN_NAME, why, sizeof(why)),
 			 0);
-	assert_int_equal(rlc_config_load(&file, path, why, sizeof(why)), 0);
-	assert_int_equal(builtin.limits_count, file.limits_count);
-	assert_memory_equal(builtin.limits, file.limits,
-			    builtin.limits_count * sizeof(*builtin.limits));
 	assert_int_equal(builtin.mode, 0660);
 	assert_int_equal(builtin.clients, 64);
 	assert_int_equal(builtin.heartbeat_ns, 100 * MS);
-	assert_int_equal(builtin.limits_count, 3);
-	l = limit(&builtin, "binance-usdm.ip.weight");
-	assert_string_equal(l->scope, "binance-usdm.ip");
-	assert_int_equal(l->algorithm, RLC_ALGO_WINDOW);
-	assert_int_equal(l->capacity, 2400);
-	assert_int_equal(l->interval_ns, 60 * SEC);
-	assert_int_equal(l->slots, 64);
-	assert_int_equal(l->buffer_ppm, 50000);
-	l = limit(&builtin, "binance-usdm.account.orders-10s");
-	assert_string_equal(l->scope, "binance-usdm.account");
-	assert_int_equal(l->algorithm, RLC_ALGO_WINDOW);
-	assert_int_equal(l->capacity, 300);
-	assert_int_equal(l->interval_ns, 10 * SEC);
-	assert_int_equal(l->buffer_ppm, 50000);
-	l = limit(&builtin, "binance-usdm.account.orders-1m");
-	assert_string_equal(l->scope, "binance-usdm.account");
-	assert_int_equal(l->capacity, 1200);
-	assert_int_equal(l->interval_ns, 60 * SEC);
-	assert_int_equal(l->buffer_ppm, 50000);
+	for (p = 0; p < sizeof(profiles) / sizeof(profiles[0]); p++) {
+		snprintf(path, sizeof(path), "%s/etc/%s.ini", RLC_SOURCE_ROOT, profiles[p]);
+		if (rlc_config_load(&file, path, why, sizeof(why)) != 0)
+			fail_msg("%s", why);
+		for (i = 0; i < file.limits_count; i++) {
+			l = &file.limits[i];
+			b = find_limit(&builtin, l->name);
+			if (!b)
+				fail_msg("%s: limit %s is not built in", path, l->name);
+			assert_string_equal(b->scope, l->scope);
+			assert_int_equal(b->algorithm, l->algorithm);
+			assert_int_equal(b->capacity, l->capacity);
+			assert_int_equal(b->interval_ns, l->interval_ns);
+			assert_int_equal(b->slots, l->slots);
+			assert_int_equal(b->buffer_ppm, l->buffer_ppm);
+			assert_memory_equal(b->reserve_ppm, l->reserve_ppm, sizeof(l->reserve_ppm));
+		}
+		endpoints += file.endpoints_count;
+		rlc_config_free(&file);
+	}
+	assert_int_equal(builtin.exchanges_count, sizeof(profiles) / sizeof(profiles[0]));
+	assert_int_equal(builtin.endpoints_count, endpoints);
 	rlc_config_free(&builtin);
-	rlc_config_free(&file);
+}
+
+/*
+ * What rlcd lays out passes the clients' validator, and an rlcd adopts it
+ * only for the very same configuration: one mode's buffer or one rule's
+ * weight apart is another segment.
+ */
+static void test_config_layout(void **state)
+{
+	struct rlc_config cfg, other;
+	char text[2048], changed[2048];
+	size_t size;
+	void *base;
+
+	with_exchange(text, sizeof(text),
+		      "[account ex a]\n[account ex b]\n[mode ex burst]\nbuffer = 1%\n"
+		      "[exchange e2]\nclock-offset = -20ms\n[account e2 z]\n"
+		      "[limit ex.ip.fixed]\nalgorithm = fixed\ncapacity = 50\ninterval = 10s\n"
+		      DEPTH "ip.weight = by limit 100:5 500:10 *:20 default 100\n"
+		      "[endpoint ex post /order]\ncritical-if = reduceOnly\nip.weight = 1\n"
+		      "account.orders-10s = each batch 1 max 5 else 1\nip.fixed = if limit 2 else 1\n");
+	assert_int_equal(parse(&cfg, text), 0);
+	size = rlc_layout_size(&cfg);
+	base = aligned_alloc(RLC_CACHELINE, size);
+	assert_non_null(base);
+	memset(base, 0, size);
+	assert_int_equal(rlc_layout_init(base, size, &cfg, 5 * SEC, why, sizeof(why)), 0);
+	rlc_layout_publish(base);
+	if (rlc_segment_check(base, size, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	assert_int_equal(((struct rlc_header *)base)->exchanges_count, 2);
+	assert_int_equal(((struct rlc_header *)base)->accounts_count, 3);
+	assert_int_equal(((struct rlc_header *)base)->modes_count, 3);
+	assert_int_equal(((struct rlc_header *)base)->endpoints_count, 2);
+	assert_int_equal(((struct rlc_header *)base)->links_count, 4);
+	assert_int_equal(rlc_layout_compatible(base, size, &cfg, why, sizeof(why)), 0);
+	snprintf(changed, sizeof(changed), "%s", text);
+	*strstr(changed, "buffer = 1%") = '\0';
+	strcat(changed, "buffer = 2%");
+	strcat(changed, strstr(text, "buffer = 1%") + strlen("buffer = 1%"));
+	assert_int_equal(parse(&other, changed), 0);
+	assert_int_equal(rlc_layout_compatible(base, size, &other, why, sizeof(why)), -ESTALE);
+	assert_string_equal(why, "mode 1 differs between the segment and the configuration");
+	rlc_config_free(&other);
+	snprintf(changed, sizeof(changed), "%s", text);
+	strstr(changed, "*:20")[3] = '1';
+	assert_int_equal(parse(&other, changed), 0);
+	assert_int_equal(rlc_layout_compatible(base, size, &other, why, sizeof(why)), -ESTALE);
+	assert_string_equal(why, "link 0 differs between the segment and the configuration");
+	rlc_config_free(&other);
+	free(base);
+	rlc_config_free(&cfg);
 }
 
 static void test_config_load_errors(void **state)
@@ -637,6 +724,469 @@ static void test_config_escapes(void **state)
 		"only, at most 63 characters");
 }
 
+/* Two accounts: two sets of the exchange's account limits, after the others. */
+static void test_config_accounts(void **state)
+{
+	const struct rlc_limit_config *l;
+	struct rlc_config cfg;
+	char text[2048];
+
+	with_exchange(text, sizeof(text),
+		      "[limit other.b]\ncapacity = 5\ninterval = 1m\n"
+		      "[account ex main]\n[account ex sub-2]\n");
+	assert_int_equal(parse(&cfg, text), 0);
+	assert_int_equal(cfg.exchanges_count, 1);
+	assert_string_equal(cfg.exchanges[0].name, "ex");
+	assert_int_equal(cfg.accounts_count, 2);
+	assert_int_equal(cfg.limits_count, 6);
+	/* the limits that are no account's, in file order, then account by account */
+	assert_string_equal(cfg.limits[0].name, "ex.ip.weight");
+	assert_string_equal(cfg.limits[1].name, "other.b");
+	assert_string_equal(cfg.limits[2].name, "ex.main.orders-10s");
+	assert_string_equal(cfg.limits[3].name, "ex.main.orders-1d");
+	assert_string_equal(cfg.limits[4].name, "ex.sub-2.orders-10s");
+	assert_string_equal(cfg.limits[5].name, "ex.sub-2.orders-1d");
+	l = &cfg.limits[0];
+	assert_string_equal(l->scope, "ex.ip");
+	assert_int_equal(l->kind, RLC_SCOPE_IP);
+	assert_int_equal(l->exchange, 0);
+	assert_int_equal(l->account, RLC_NONE);
+	l = &cfg.limits[1];
+	assert_string_equal(l->scope, "other");
+	assert_int_equal(l->kind, RLC_SCOPE_OTHER);
+	assert_int_equal(l->exchange, RLC_NONE);
+	l = &cfg.limits[4];
+	assert_string_equal(l->scope, "ex.sub-2");
+	assert_int_equal(l->kind, RLC_SCOPE_ACCOUNT);
+	assert_int_equal(l->exchange, 0);
+	assert_int_equal(l->account, 1);
+	assert_int_equal(l->capacity, 300);
+	assert_int_equal(l->interval_ns, 10 * SEC);
+	assert_int_equal(cfg.limits[5].slots, 24);
+	assert_string_equal(cfg.accounts[0].name, "main");
+	assert_int_equal(cfg.accounts[0].exchange, 0);
+	assert_int_equal(cfg.accounts[0].limits_first, 2);
+	assert_int_equal(cfg.accounts[0].limits_count, 2);
+	assert_string_equal(cfg.accounts[1].name, "sub-2");
+	assert_int_equal(cfg.accounts[1].limits_first, 4);
+	assert_int_equal(cfg.accounts[1].limits_count, 2);
+	rlc_config_free(&cfg);
+}
+
+/* Without [account], an exchange with account limits has one: main. */
+static void test_config_account_main(void **state)
+{
+	struct rlc_config cfg;
+	char text[2048];
+
+	with_exchange(text, sizeof(text), "[exchange bare]\n[account bare x]\n");
+	assert_int_equal(parse(&cfg, text), 0);
+	assert_int_equal(cfg.exchanges_count, 2);
+	assert_int_equal(cfg.accounts_count, 2);
+	assert_string_equal(cfg.accounts[0].name, "main");
+	assert_int_equal(cfg.accounts[0].exchange, 0);
+	assert_string_equal(cfg.limits[1].name, "ex.main.orders-10s");
+	/* an account of an exchange without account limits has none */
+	assert_string_equal(cfg.accounts[1].name, "x");
+	assert_int_equal(cfg.accounts[1].exchange, 1);
+	assert_int_equal(cfg.accounts[1].limits_count, 0);
+	rlc_config_free(&cfg);
+}
+
+/* Accounts are grouped by exchange, in exchange order, whatever the file's. */
+static void test_config_account_order(void **state)
+{
+	struct rlc_config cfg;
+
+	assert_int_equal(parse(&cfg, "[exchange a]\n[exchange b]\n[account b one]\n"
+				     "[account a two]\n[account b three]\n"
+				     "[limit b.account.o]\ncapacity = 5\ninterval = 1s\n"
+				     "[limit a.account.o]\ncapacity = 6\ninterval = 1s\n"),
+			 0);
+	assert_int_equal(cfg.accounts_count, 3);
+	assert_string_equal(cfg.accounts[0].name, "two");
+	assert_string_equal(cfg.accounts[1].name, "one");
+	assert_string_equal(cfg.accounts[2].name, "three");
+	assert_string_equal(cfg.limits[0].name, "a.two.o");
+	assert_string_equal(cfg.limits[1].name, "b.one.o");
+	assert_string_equal(cfg.limits[2].name, "b.three.o");
+	rlc_config_free(&cfg);
+}
+
+static void test_config_exchange_modes(void **state)
+{
+	const struct rlc_exchange_config *ex;
+	struct rlc_config cfg;
+	char text[2048];
+
+	with_exchange(text, sizeof(text),
+		      "[exchange later]\nclock-offset = 250ms\n"
+		      "[mode ex burst]\nbuffer = 1%\nduration = 30s\n"
+		      "[mode ex liquidation]\nlowest = HIGH\nreserve = 0%\n");
+	/* the first exchange is declared with no keys: clock-offset defaults */
+	assert_int_equal(parse(&cfg, text), 0);
+	assert_int_equal(cfg.exchanges_count, 2);
+	ex = &cfg.exchanges[0];
+	assert_int_equal(ex->clock_offset_ns, 0);
+	assert_int_equal(ex->modes_count, 3);
+	assert_string_equal(ex->modes[0].name, "normal");
+	assert_int_equal(ex->modes[0].buffer_ppm, RLC_NONE);
+	assert_int_equal(ex->modes[0].lowest, RLC_PRIO_LOW);
+	assert_int_equal(ex->modes[0].reserve_ppm, 1000000);
+	assert_int_equal(ex->modes[0].duration_ns, 0);
+	assert_string_equal(ex->modes[1].name, "burst");
+	assert_int_equal(ex->modes[1].buffer_ppm, 10000);
+	assert_int_equal(ex->modes[1].lowest, RLC_PRIO_LOW);
+	assert_int_equal(ex->modes[1].reserve_ppm, 1000000);
+	assert_int_equal(ex->modes[1].duration_ns, 30 * SEC);
+	assert_string_equal(ex->modes[2].name, "liquidation");
+	assert_int_equal(ex->modes[2].buffer_ppm, RLC_NONE);
+	assert_int_equal(ex->modes[2].lowest, RLC_PRIO_HIGH);
+	assert_int_equal(ex->modes[2].reserve_ppm, 0);
+	assert_int_equal(ex->modes[2].duration_ns, 600 * SEC);
+	ex = &cfg.exchanges[1];
+	assert_string_equal(ex->name, "later");
+	assert_int_equal(ex->clock_offset_ns, 250 * (int64_t)MS);
+	assert_int_equal(ex->modes_count, 1);
+	rlc_config_free(&cfg);
+	assert_int_equal(parse(&cfg, "[exchange e]\nclock-offset = -1500ms\n"
+				     "[limit e.ip.w]\ncapacity = 1\ninterval = 1s\n"),
+			 0);
+	assert_int_equal(cfg.exchanges[0].clock_offset_ns, -1500 * (int64_t)MS);
+	rlc_config_free(&cfg);
+}
+
+static void test_config_exchange_errors(void **state)
+{
+	refused("[exchange e.x]\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [exchange e.x]: bad exchange name (line 1): use a-z 0-9 _ - only, at most "
+		"63 characters");
+	refused("[exchange e]\n[exchange  e]\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [exchange e]: exchange defined twice (line 1 and line 2)");
+	refused("[exchange]\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [exchange]: is not of the form [exchange NAME] (line 1)");
+	refused("[exchange e]\nclock-offset = 1\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [exchange e] clock-offset: \"1\" has no unit: write e.g. 1s (units: ns us "
+		"ms s m h d)");
+	refused("[exchange e]\nclock-offset = -2d\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [exchange e] clock-offset: \"-2d\" is further than 1d from UTC; the "
+		"offset is the exchange clock minus UTC, usually milliseconds");
+	refused("[exchange e]\nclock = 1s\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [exchange e] clock: unknown key; this section takes clock-offset");
+}
+
+static void test_config_mode_errors(void **state)
+{
+	char text[2048];
+	size_t used;
+	int i;
+
+	refused_with_exchange("[mode other burst]\n",
+			      "rlc.ini: [mode other burst]: exchange other is not declared (line 12); "
+			      "add [exchange other]");
+	refused_with_exchange("[mode ex normal]\nbuffer = 1%\n",
+			      "rlc.ini: [mode ex normal]: normal is every exchange's own mode, with "
+			      "each limit as configured; give this mode another name (line 12)");
+	refused_with_exchange("[mode ex bu.rst]\n",
+			      "rlc.ini: [mode ex bu.rst]: bad mode name (line 12): use a-z 0-9 _ - "
+			      "only, at most 63 characters");
+	refused_with_exchange("[mode ex]\n",
+			      "rlc.ini: [mode ex]: is not of the form [mode EXCHANGE NAME] (line 12)");
+	refused_with_exchange("[mode ex burst]\n[mode ex burst]\n",
+			      "rlc.ini: [mode ex burst]: mode defined twice (line 12 and line 13)");
+	refused_with_exchange("[mode ex burst]\nbuffer = 100%\n",
+			      "rlc.ini: [mode ex burst] buffer: must be below 100%");
+	refused_with_exchange("[mode ex burst]\nlowest = urgent\n",
+			      "rlc.ini: [mode ex burst] lowest: \"urgent\" is not a priority: "
+			      "critical, high, normal or low");
+	refused_with_exchange("[mode ex burst]\nreserve = 150%\n",
+			      "rlc.ini: [mode ex burst] reserve: \"150%\" is above 100%");
+	refused_with_exchange("[mode ex burst]\nduration = 0s\n",
+			      "rlc.ini: [mode ex burst] duration: \"0s\" is outside 1s..7d");
+	refused_with_exchange("[mode ex burst]\nduration = 8d\n",
+			      "rlc.ini: [mode ex burst] duration: \"8d\" is outside 1s..7d");
+	refused_with_exchange("[mode ex burst]\nbufer = 1%\n",
+			      "rlc.ini: [mode ex burst] bufer: unknown key; did you mean buffer?");
+	/* a buffer that would shut a small limit while the mode is on */
+	refused("[exchange ex]\n[limit ex.ip.w]\ncapacity = 5\ninterval = 1s\n"
+		"[mode ex safe]\nbuffer = 90%\n",
+		"rlc.ini: [mode ex safe] buffer: leaves nothing of capacity 5 of limit ex.ip.w");
+	used = (size_t)snprintf(text, sizeof(text), "[exchange ex]\n[limit ex.ip.w]\ncapacity = 5\n"
+						    "interval = 1s\n");
+	for (i = 0; i < 8; i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "[mode ex m%d]\n", i);
+	refused(text, "rlc.ini: [mode ex m7]: exchange ex has more than 7 modes besides normal "
+		      "(line 12)");
+}
+
+static void test_config_account_errors(void **state)
+{
+	refused_with_exchange("[account other main]\n",
+			      "rlc.ini: [account other main]: exchange other is not declared (line "
+			      "12); add [exchange other]");
+	refused_with_exchange("[account ex ip]\n",
+			      "rlc.ini: [account ex ip]: an account may not be named ip, which limit "
+			      "names use for the exchange's IP limits (line 12)");
+	refused_with_exchange("[account ex account]\n",
+			      "rlc.ini: [account ex account]: an account may not be named account, "
+			      "which limit names use for the exchange's account limits (line 12)");
+	refused_with_exchange("[account ex Main.1]\n",
+			      "rlc.ini: [account ex main.1]: bad account name (line 12): use a-z 0-9 "
+			      "_ - only, at most 63 characters");
+	refused_with_exchange("[account ex main]\nkey = 1\n",
+			      "rlc.ini: [account ex main] key: unknown key; this section takes no keys");
+	refused_with_exchange("[account ex main]\n[account ex  main]\n",
+			      "rlc.ini: [account ex main]: account defined twice (line 12 and line "
+			      "13)");
+	refused_with_exchange("[account ex a-very-long-account-name-that-is-long-enough-to-overflow]\n",
+			      "rlc.ini: [limit ex.account.orders-10s]: account "
+			      "a-very-long-account-name-that-is-long-enough-to-overflow's copy of this "
+			      "limit, ex.a-very-long-account-name-that-is-long-enough-to-overflow."
+			      "orders-10s, is longer than 63 characters; shorten the limit or the "
+			      "account name");
+}
+
+/* What a limit's name says about its scope may not be contradicted. */
+static void test_config_scope_rules(void **state)
+{
+	refused_with_exchange("[limit ex.ip.other]\nscope = ex.ip\ncapacity = 5\ninterval = 1m\n",
+			      "rlc.ini: [limit ex.ip.other] scope: the name gives this limit its "
+			      "exchange's IP scope, ex.ip; remove the line");
+	refused_with_exchange("[limit ex.account.x]\nscope = ex.main\ncapacity = 5\ninterval = 1m\n",
+			      "rlc.ini: [limit ex.account.x] scope: the name makes this limit every "
+			      "account's, each in the account's own scope; remove the line");
+	refused_with_exchange("[limit ex.burst]\nscope = ex.ip\ncapacity = 5\ninterval = 1m\n",
+			      "rlc.ini: [limit ex.burst] scope: ex.ip is the IP scope of exchange ex; "
+			      "name the limit ex.ip.NAME to put it there");
+	refused_with_exchange("[limit ex.main.x]\ncapacity = 5\ninterval = 1m\n",
+			      "rlc.ini: [limit ex.main.x] scope: ex.main is the scope of account "
+			      "main; name the limit ex.account.NAME to give every account of ex its "
+			      "own");
+	refused_with_exchange("[limit ex.sub.orders-10s]\nscope = s\ncapacity = 5\ninterval = 1m\n"
+			      "[account ex sub]\n",
+			      "rlc.ini: [limit ex.sub.orders-10s]: has the name of account sub's copy "
+			      "of [limit ex.account.orders-10s]");
+}
+
+static void test_config_fixed(void **state)
+{
+	const struct rlc_limit_config *l;
+	struct rlc_config cfg;
+
+	assert_int_equal(parse(&cfg, "[exchange b]\n"
+				     "[limit b.ip.w]\nalgorithm = fixed\ncapacity = 6000\ninterval = 1m\n"
+				     "[limit b.ip.r]\nalgorithm = FIXED\ncapacity = 100\ninterval = 10s\n"
+				     "latency = 1s\nclock-error = 2s\n"),
+			 0);
+	l = &cfg.limits[0];
+	assert_int_equal(l->algorithm, RLC_ALGO_FIXED);
+	assert_int_equal(l->slots, 0);
+	assert_int_equal(l->latency_ns, 250 * MS);
+	assert_int_equal(l->clock_error_ns, 50 * MS);
+	l = &cfg.limits[1];
+	assert_int_equal(l->latency_ns, SEC);
+	assert_int_equal(l->clock_error_ns, 2 * SEC);
+	rlc_config_free(&cfg);
+	refused("[limit a.b]\nalgorithm = fixed\ncapacity = 5\ninterval = 1500ms\n",
+		"rlc.ini: [limit a.b] interval: 1s500ms is not whole seconds from 1s to 1d, which a "
+		"fixed interval aligned to the exchange clock must be");
+	refused("[limit a.b]\nalgorithm = fixed\ncapacity = 5\ninterval = 2d\n",
+		"rlc.ini: [limit a.b] interval: 2d is not whole seconds from 1s to 1d, which a fixed "
+		"interval aligned to the exchange clock must be");
+	refused("[limit a.b]\nalgorithm = fixed\ncapacity = 5\ninterval = 1s\nlatency = 500ms\n"
+		"clock-error = 250ms\n",
+		"rlc.ini: [limit a.b] latency: latency + 2 x clock-error is 1s, not below the "
+		"interval 1s: every grant would count in two intervals");
+	refused("[limit a.b]\nalgorithm = fixed\ncapacity = 5\ninterval = 1s\nlatency = 1d\n",
+		"rlc.ini: [limit a.b] latency: latency + 2 x clock-error is more, not below the "
+		"interval 1s: every grant would count in two intervals");
+	refused("[limit a.b]\nalgorithm = fixed\ncapacity = 5\ninterval = 1s\nslots = 4\n",
+		"rlc.ini: [limit a.b] slots: a fixed limit counts whole intervals and has no slots; "
+		"remove the line or make it a window");
+	refused("[limit a.b]\ncapacity = 5\ninterval = 1s\nlatency = 10ms\n",
+		"rlc.ini: [limit a.b] latency: only a fixed limit has a latency: it widens the guard "
+		"around each interval boundary; remove the line or set algorithm = fixed");
+	refused("[limit a.b]\nalgorithm = bucket\ncapacity = 5\ninterval = 1s\nclock-error = 1ms\n",
+		"rlc.ini: [limit a.b] clock-error: only a fixed limit has a clock-error: it widens "
+		"the guard around each interval boundary; remove the line or set algorithm = fixed");
+	refused("[limit a.b]\nalgorithm = fixed\ncapacity = 5\ninterval = 1s\nlatency = soon\n",
+		"rlc.ini: [limit a.b] latency: \"soon\" is not a duration: write a whole number and "
+		"a unit, e.g. 100ms or 1m (units: ns us ms s m h d)");
+}
+
+static void test_config_reserves(void **state)
+{
+	struct rlc_config cfg;
+
+	assert_int_equal(parse(&cfg, "[limit a.b]\ncapacity = 100\ninterval = 1m\n"
+				     "reserve-high = 5%\nreserve-normal = 0.1\nreserve-low = 20%\n"),
+			 0);
+	assert_int_equal(cfg.limits[0].reserve_ppm[RLC_PRIO_CRITICAL], 0);
+	assert_int_equal(cfg.limits[0].reserve_ppm[RLC_PRIO_HIGH], 50000);
+	assert_int_equal(cfg.limits[0].reserve_ppm[RLC_PRIO_NORMAL], 100000);
+	assert_int_equal(cfg.limits[0].reserve_ppm[RLC_PRIO_LOW], 200000);
+	rlc_config_free(&cfg);
+	refused("[limit a.b]\ncapacity = 100\ninterval = 1m\nreserve-low = 100%\n",
+		"rlc.ini: [limit a.b] reserve-low: must be below 100%");
+	refused("[limit a.b]\ncapacity = 100\ninterval = 1m\nreserve-high = 10%\n"
+		"reserve-normal = 5%\nreserve-low = 20%\n",
+		"rlc.ini: [limit a.b] reserve-normal: is below reserve-high; a lower priority must "
+		"keep back at least as much as a higher one");
+	refused("[limit a.b]\ncapacity = 100\ninterval = 1m\nreserve-normal = 5%\n",
+		"rlc.ini: [limit a.b] reserve-low: is below reserve-normal; a lower priority must "
+		"keep back at least as much as a higher one");
+	refused("[limit a.b]\ncapacity = 100\ninterval = 1m\nreserve-high = lots\n",
+		"rlc.ini: [limit a.b] reserve-high: \"lots\" is not a fraction: write e.g. 5% or "
+		"0.05");
+}
+
+static void test_config_endpoints(void **state)
+{
+	const struct rlc_endpoint_config *e;
+	const struct rlc_link_config *k;
+	struct rlc_config cfg;
+	char text[2048];
+
+	with_exchange(text, sizeof(text),
+		      "[limit ex.uid.create]\nscope = ex.uid\ncapacity = 10\ninterval = 1s\n"
+		      "[account ex a]\n[account ex b]\n"
+		      "[exchange zz]\n[limit zz.ip.w]\ncapacity = 5\ninterval = 1s\n"
+		      "[endpoint zz get /x]\nip.w = 1\n"
+		      "[endpoint ex POST /fapi/v1/order]\n"
+		      "priority = high\ncritical-if = reduceOnly\n"
+		      "ip.weight = 1\naccount.orders-1d = 1\naccount.orders-10s = 1\nuid.create = 1\n"
+		      DEPTH "ip.weight = by limit 100:5 500:10 *:20 default 100\npriority = LOW\n");
+	assert_int_equal(parse(&cfg, text), 0);
+	assert_int_equal(cfg.endpoints_count, 3);
+	/* grouped by exchange, in exchange order, file order within one */
+	e = &cfg.endpoints[0];
+	assert_string_equal(e->name, "POST /fapi/v1/order");
+	assert_int_equal(e->exchange, 0);
+	assert_int_equal(e->priority, RLC_PRIO_HIGH);
+	assert_string_equal(e->critical_if, "reduceOnly");
+	assert_int_equal(e->links_count, 4);
+	k = &e->links[0];
+	assert_int_equal(k->limit, 0);
+	assert_int_equal(k->account_slot, RLC_NONE);
+	assert_int_equal(k->clauses, 1);
+	assert_int_equal(k->clause[0].kind, RLC_CLAUSE_CONST);
+	assert_int_equal(k->clause[0].weight[0], 1);
+	/* account limits by their place among the templates, not the file's keys */
+	assert_int_equal(e->links[1].limit, RLC_NONE);
+	assert_int_equal(e->links[1].account_slot, 1);
+	assert_int_equal(e->links[2].account_slot, 0);
+	assert_string_equal(cfg.limits[e->links[3].limit].name, "ex.uid.create");
+	assert_int_equal(e->links[3].account_slot, RLC_NONE);
+	e = &cfg.endpoints[1];
+	assert_string_equal(e->name, "GET /fapi/v1/depth");
+	assert_int_equal(e->priority, RLC_PRIO_LOW);
+	assert_string_equal(e->critical_if, "");
+	assert_int_equal(e->links_count, 1);
+	k = &e->links[0];
+	assert_int_equal(k->clauses, 1);
+	assert_int_equal(k->clause[0].kind, RLC_CLAUSE_BY);
+	assert_string_equal(k->clause[0].param, "limit");
+	assert_int_equal(k->clause[0].tiers, 3);
+	assert_int_equal(k->clause[0].bound[1], 500);
+	assert_int_equal(k->clause[0].weight[2], 20);
+	assert_int_equal(k->clause[0].dflt, 100);
+	e = &cfg.endpoints[2];
+	assert_string_equal(e->name, "GET /x");
+	assert_int_equal(e->exchange, 1);
+	assert_int_equal(e->priority, RLC_PRIO_NORMAL);
+	assert_string_equal(cfg.limits[e->links[0].limit].name, "zz.ip.w");
+	rlc_config_free(&cfg);
+}
+
+static void test_config_endpoint_errors(void **state)
+{
+	struct rlc_config cfg;
+	char text[2048];
+	size_t used;
+	int i;
+
+	refused_with_exchange("[endpoint other get /x]\nip.weight = 1\n",
+			      "rlc.ini: [endpoint other get /x]: exchange other is not declared "
+			      "(line 12); add [exchange other]");
+	refused_with_exchange("[endpoint ex patch /x]\nip.weight = 1\n",
+			      "rlc.ini: [endpoint ex patch /x]: method patch is not get, post, put "
+			      "or delete (line 12)");
+	refused_with_exchange("[endpoint ex get x]\nip.weight = 1\n",
+			      "rlc.ini: [endpoint ex get x]: the path must start with / and hold no "
+			      "query (no ?): the client drops the query before it looks a path up "
+			      "(line 12)");
+	refused_with_exchange("[endpoint ex get /x?limit=5]\nip.weight = 1\n",
+			      "rlc.ini: [endpoint ex get /x?limit=5]: the path must start with / and "
+			      "hold no query (no ?): the client drops the query before it looks a "
+			      "path up (line 12)");
+	refused_with_exchange("[endpoint ex get /a:b]\nip.weight = 1\n",
+			      "rlc.ini: [endpoint ex get /a:b]: the path may hold a-z 0-9 / - _ . ~ % "
+			      "only (line 12)");
+	refused_with_exchange("[endpoint ex delete /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n"
+			      "ip.weight = 1\n",
+			      "rlc.ini: [endpoint ex delete "
+			      "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]: \"delete "
+			      "/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\" is longer "
+			      "than 63 characters (line 12)");
+	refused_with_exchange("[endpoint ex get]\nip.weight = 1\n",
+			      "rlc.ini: [endpoint ex get]: is not of the form [endpoint EXCHANGE "
+			      "METHOD PATH] (line 12)");
+	refused_with_exchange(DEPTH "ip.weight = 1\n[endpoint ex GET /FAPI/v1/depth]\n",
+			      "rlc.ini: [endpoint ex get /fapi/v1/depth]: endpoint defined twice "
+			      "(line 12 and line 14)");
+	refused_with_exchange(DEPTH "priority = 2\n",
+			      "rlc.ini: [endpoint ex get /fapi/v1/depth] priority: \"2\" is not a "
+			      "priority: critical, high, normal or low");
+	refused_with_exchange(DEPTH "ip.weight = 1\ncritical-if = reduce only\n",
+			      "rlc.ini: [endpoint ex get /fapi/v1/depth] critical-if: \"reduce only\" "
+			      "is not a parameter name: 1 to 31 characters of A-Z a-z 0-9 _ . -");
+	refused_with_exchange(DEPTH "priority = low\n",
+			      "rlc.ini: [endpoint ex get /fapi/v1/depth]: no limit key: an endpoint "
+			      "counts against 1 to 8 limits, e.g. ip.weight = 1 (line 12)");
+	refused_with_exchange(DEPTH "ip.wieght = 1\n",
+			      "rlc.ini: [endpoint ex get /fapi/v1/depth] ip.wieght: no limit "
+			      "ex.ip.wieght; did you mean ip.weight?");
+	refused_with_exchange(DEPTH "account.orders-1m = 1\n",
+			      "rlc.ini: [endpoint ex get /fapi/v1/depth] account.orders-1m: no limit "
+			      "ex.account.orders-1m; did you mean account.orders-10s?");
+	refused_with_exchange(DEPTH "weight = 1\n",
+			      "rlc.ini: [endpoint ex get /fapi/v1/depth] weight: unknown key: it is "
+			      "neither priority nor critical-if, and exchange ex has no limit "
+			      "ex.weight (a limit key names one as ip.NAME, account.NAME or the rest "
+			      "of its name after ex.)");
+	refused_with_exchange(DEPTH "ip.weight = 1\nIP.weight = 2\n",
+			      "rlc.ini: [endpoint ex get /fapi/v1/depth] ip.weight: given twice (line "
+			      "13 and line 14); keep one");
+	/* the rule's own reason follows the file, section and key */
+	with_exchange(text, sizeof(text), DEPTH "ip.weight = if\n");
+	refused_prefix(text, "rlc.ini: [endpoint ex get /fapi/v1/depth] ip.weight: ");
+	assert_true(strlen(why) > strlen("rlc.ini: [endpoint ex get /fapi/v1/depth] ip.weight: "));
+	used = (size_t)snprintf(text, sizeof(text), "[exchange ex]\n");
+	for (i = 0; i < 9; i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+					 "[limit ex.l%d]\ncapacity = 5\ninterval = 1s\n", i);
+	used += (size_t)snprintf(text + used, sizeof(text) - used, DEPTH);
+	for (i = 0; i < 9; i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "l%d = 1\n", i);
+	refused(text, "rlc.ini: [endpoint ex get /fapi/v1/depth] l8: one limit key too many: an "
+		      "endpoint counts against at most 8 limits");
+	/* the client keeps at most 8 parameters of an endpoint */
+	used = (size_t)snprintf(text, sizeof(text), "[exchange ex]\n");
+	for (i = 0; i < 4; i++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used,
+					 "[limit ex.l%d]\ncapacity = 5\ninterval = 1s\n", i);
+	used += (size_t)snprintf(text + used, sizeof(text) - used,
+				 DEPTH "critical-if = p0\nl0 = if p1 1 else if p2 1 else 1\n"
+				       "l1 = if p3 1 else if p4 1 else 1\n"
+				       "l2 = if p5 1 else if p6 1 else 1\n");
+	snprintf(text + used, sizeof(text) - used, "l3 = if p7 1 else if p1 1 else 1\n");
+	assert_int_equal(parse(&cfg, text), 0);
+	rlc_config_free(&cfg);
+	snprintf(text + used, sizeof(text) - used, "l3 = if p7 1 else if p8 1 else 1\n");
+	refused(text, "rlc.ini: [endpoint ex get /fapi/v1/depth] l3: the endpoint's rules read "
+		      "more than 8 parameters");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +1220,19 @@ int main(void)
 		cmocka_unit_test(test_config_unsafe_mode),
 		cmocka_unit_test(test_config_escapes),
 		cmocka_unit_test(test_config_not_regular),
+		cmocka_unit_test(test_config_accounts),
+		cmocka_unit_test(test_config_account_main),
+		cmocka_unit_test(test_config_account_order),
+		cmocka_unit_test(test_config_exchange_modes),
+		cmocka_unit_test(test_config_exchange_errors),
+		cmocka_unit_test(test_config_mode_errors),
+		cmocka_unit_test(test_config_account_errors),
+		cmocka_unit_test(test_config_scope_rules),
+		cmocka_unit_test(test_config_fixed),
+		cmocka_unit_test(test_config_reserves),
+		cmocka_unit_test(test_config_endpoints),
+		cmocka_unit_test(test_config_endpoint_errors),
+		cmocka_unit_test(test_config_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

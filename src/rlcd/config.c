@@ -220,7 +220,7 @@ static int read_header(const struct parse *p, unsigned i, struct section *s)
 	used = (size_t)snprintf(s->shown, sizeof(s->shown), "%s", kinds[k].word);
 	for (n = 0; n < s->words; n++)
 		used += (size_t)snprintf(s->shown + used, sizeof(s->shown) - used, " %s", s->word[n]);
-	return 0;
+	return s->kind == SECTION_ENDPOINT ? cfg_endpoint_header(p, s) : 0;
 }
 
 /* Do two sections define the same thing? */

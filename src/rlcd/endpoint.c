@@ -21,9 +21,7 @@ static const char *const methods[] = { "get", "post", "put", "delete", NULL };
 #define PATH_CHARS "abcdefghijklmnopqrstuvwxyz0123456789/-_.~%"
 #define PARAM_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
 
-/* "GET /fapi/v1/depth" from the header's words, checked. */
-static int endpoint_name(const struct parse *p, const struct section *s,
-			 struct rlc_endpoint_config *ep)
+int cfg_endpoint_header(const struct parse *p, const struct section *s)
 {
 	const char *method = s->word[1], *path = s->word[2];
 	size_t i;
@@ -45,10 +43,18 @@ static int endpoint_name(const struct parse *p, const struct section *s,
 		return cfg_fail(p, s, NULL,
 				"\"%s %s\" is longer than %u characters (line %u)", method, path,
 				RLC_NAME_MAX - 1, s->line);
-	for (i = 0; method[i]; i++)
-		ep->name[i] = (char)(method[i] - 'a' + 'A');
-	snprintf(ep->name + i, sizeof(ep->name) - i, " %s", path);
 	return 0;
+}
+
+/* "GET /fapi/v1/depth" from the header's words, which cfg_endpoint_header() checked. */
+static void endpoint_name(const struct section *s, struct rlc_endpoint_config *ep)
+{
+	size_t i;
+
+	for (i = 0; s->word[1][i]; i++)
+		ep->name[i] = (char)(s->word[1][i] - 'a' + 'A');
+	ep->name[i] = ' ';
+	memcpy(ep->name + i + 1, s->word[2], strlen(s->word[2]) + 1);
 }
 
 /* The template index of EX.account.REST among exchange e's, or RLC_NONE. */
@@ -213,7 +219,8 @@ static int read_exchange_endpoints(const struct parse *p, struct rlc_config *cfg
 					RLC_ENDPOINTS_MAX, s->line);
 		ep = &cfg->endpoints[cfg->endpoints_count];
 		ep->exchange = e;
-		if ((err = endpoint_name(p, s, ep)) || (err = read_keys(p, cfg, s, e, ep)))
+		endpoint_name(s, ep);
+		if ((err = read_keys(p, cfg, s, e, ep)))
 			return err;
 		cfg->endpoints_count++;
 	}

@@ -138,6 +138,8 @@ static int read_mode_keys(const struct parse *p, const struct section *s,
 		return err;
 	if (val && rlc_parse_ppm(val, &m->reserve_ppm, why, sizeof(why)))
 		return cfg_fail(p, s, "reserve", "%s", why);
+	if (val && m->reserve_ppm > PPM)
+		return cfg_fail(p, s, "reserve", "\"%s\" is above 100%%", val);
 	if ((err = cfg_lookup(p, s, "duration", &val)))
 		return err;
 	if (val && rlc_duration_parse(val, &m->duration_ns, why, sizeof(why)))

@@ -108,7 +108,12 @@ int cfg_read_limits(struct parse *p, const struct rlc_config *cfg);
 int cfg_read_accounts(const struct parse *p, struct rlc_config *cfg);
 int cfg_place_limits(struct parse *p, struct rlc_config *cfg);
 
-/* endpoint.c: every [endpoint], once the limits are placed. */
+/*
+ * endpoint.c: the method and path of an [endpoint] header, checked with
+ * the header itself (a ':' in the path would hide the section's keys), and
+ * every [endpoint], once the limits are placed.
+ */
+int cfg_endpoint_header(const struct parse *p, const struct section *s);
 int cfg_read_endpoints(const struct parse *p, struct rlc_config *cfg);
 
 #endif /* RLCD_PARSE_H */

@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 seconds=${RLC_FUZZ_SECONDS:-60}
 build="build-fuzz"
 # NAME:MAX_LEN, with room for the largest seed to grow
-harnesses=(segment:16384 config:8192)
+harnesses=(segment:262144 config:8192)
 
 skip() {
 	echo "run-fuzz: skipped: $*" >&2
