@@ -633,7 +633,9 @@ static inline int rlc__take_all(struct rlc *h, struct rlc_grant *g, uint32_t pri
  * waiting higher priority), with g->refused_by and g->retry_ns (the wait,
  * assuming no other traffic); -EBADMSG when a limit's state is corrupt
  * (g->refused_by names it) or the segment was truncated; -EOVERFLOW when a
- * window has outlived its epoch counter (see rlc_window_take); -E2BIG when
+ * window has outlived its epoch counter (see rlc_window_take) or a fixed
+ * limit's exchange clock reads past the year 2554 (a corrupt clock offset,
+ * see rlc_fixed_take); -E2BIG when
  * a weight exceeds what its limit lets this priority fill in normal mode
  * and in the mode in force, so that waiting cannot help; -ENOENT for an
  * unknown id; -EINVAL for a bad argument, a weight of 0, a duplicate id or
@@ -753,7 +755,8 @@ static inline int rlc_refund(struct rlc *h, struct rlc_grant *g)
 
 /*
  * Weight counted on limit *v now, as a grant would find it.  Retakes the
- * clock after -ESTALE as rlc_try does; returns 0 or -EBADMSG.
+ * clock after -ESTALE as rlc_try does; returns 0, -EBADMSG, or -EOVERFLOW
+ * for a fixed limit whose exchange clock reads past 2554.
  */
 static inline int rlc__used(const struct rlc *h, const struct rlc_limit_view *v, uint64_t *used)
 {
@@ -777,8 +780,9 @@ static inline int rlc__used(const struct rlc *h, const struct rlc_limit_view *v,
  * force and what each priority may fill it to in that mode.  Reads only.
  * Returns 0; -ENOENT for an unknown id; -EINVAL for a bad argument;
  * -EBADMSG when the limit's shared state or its exchange's mode word is
- * corrupt or the segment was truncated (the configuration fields are
- * filled in all the same, so the caller can name the limit).
+ * corrupt or the segment was truncated; -EOVERFLOW for a fixed limit whose
+ * exchange clock reads past 2554 (the configuration fields are filled in
+ * all the same, so the caller can name the limit).
  */
 static inline int rlc_usage(const struct rlc *h, uint32_t id, struct rlc_usage *u)
 {
@@ -809,9 +813,8 @@ static inline int rlc_usage(const struct rlc *h, uint32_t id, struct rlc_usage *
 		word = rlc__load_relaxed(x->mode);
 		mode = rlc_mode_current(word, rlc_now_ns(), x->modes_count);
 	}
-	if (mode > 0) {
+	if (mode > 0)
 		u->mode_until_ns = rlc_mode_until(word);
-	}
 	memcpy(u->ceiling, v->ceiling[mode < 0 ? 0 : mode], sizeof(u->ceiling));
 	if (x && mode >= 0)
 		u->mode = x->modes[mode].name;

@@ -52,6 +52,7 @@ struct rlc_account_view {
 struct rlc_link_view {
 	uint32_t limit;        /* or RLC_NONE */
 	uint32_t account_slot; /* or RLC_NONE */
+	uint32_t constant;     /* the weight of a rule of one constant, else RLC_NONE */
 	struct rlc_rule rule;  /* clause params index the endpoint's param[] */
 };
 
@@ -261,6 +262,9 @@ static inline int rlc__catalog_link(const void *base, const struct rlc_layout *l
 		memcpy(vc->bound, rc->bound, sizeof(vc->bound));
 		memcpy(vc->weight, rc->weight, sizeof(vc->weight));
 	}
+	/* a constant rule needs no evaluation on the grant path */
+	v->constant = r.clauses == 1 && r.clause[0].kind == RLC_CLAUSE_CONST ? r.clause[0].weight[0]
+									     : RLC_NONE;
 	/* the last clause always applies: every request gets a weight */
 	c = r.clauses - 1;
 	return r.clause[c].kind == RLC_CLAUSE_CONST ||

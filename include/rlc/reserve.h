@@ -115,12 +115,12 @@ static inline int rlc__account_for(const struct rlc *h, const struct rlc_endpoin
  * Fill *g with what endpoint `endpoint` takes for these parameters: each
  * limit's weight by its rule, in id order, weight-0 parts left out; and
  * the request's priority in g->priority.  Returns 0, -ENOENT, -EINVAL or
- * -E2BIG (a weight above its limit's capacity).
+ * -E2BIG (a weight no limit can hold).
  */
 static inline int rlc__plan(const struct rlc *h, uint32_t endpoint, const struct rlc_param *params,
 			    unsigned n, int account, int priority, struct rlc_grant *g)
 {
-	const char *values[RLC_ENDPOINT_PARAMS_MAX] = { NULL };
+	const char *values[RLC_ENDPOINT_PARAMS_MAX];
 	const struct rlc_endpoint_view *e;
 	const struct rlc_account_view *a;
 	unsigned i, j;
@@ -131,6 +131,8 @@ static inline int rlc__plan(const struct rlc *h, uint32_t endpoint, const struct
 	if ((n && !params) || priority < RLC_PRIO_ENDPOINT || priority >= (int)RLC_PRIOS)
 		return -EINVAL;
 	e = &h->cat.endpoints[endpoint];
+	for (j = 0; j < e->params_count; j++)
+		values[j] = NULL;
 	/* Unknown parameters are ignored: the exchange takes many a rule never reads. */
 	for (i = 0; i < n; i++) {
 		const char *name = params[i].name;
@@ -151,12 +153,14 @@ static inline int rlc__plan(const struct rlc *h, uint32_t endpoint, const struct
 	g->account = a ? (int32_t)(a - h->cat.accounts) : -1;
 	for (i = 0; i < e->links_count; i++) {
 		const struct rlc_link_view *l = &h->cat.links[e->links_first + i];
-		uint64_t w = rlc_rule_weight(&l->rule, values);
+		uint64_t w = l->constant != RLC_NONE ? l->constant : rlc_rule_weight(&l->rule, values);
 		uint32_t id = l->limit != RLC_NONE ? l->limit : a->limits_first + l->account_slot;
 
 		if (w == 0)
 			continue; /* this request does not count on that limit */
-		if (w > h->limits[id].capacity) {
+		/* no count holds more; a smaller weight above the limit's
+		 * ceiling is the take's -E2BIG */
+		if (w > RLC_COUNT_MAX) {
 			g->refused_by = (int32_t)id;
 			return -E2BIG;
 		}

@@ -60,15 +60,20 @@ static inline int rlc_rule_integer(const char *s, uint64_t *x)
 {
 	uint64_t v = 0;
 	const char *p = s;
+	unsigned n;
 
 	while (rlc__rule_blank(*p))
 		p++;
 	if (*p < '0' || *p > '9')
 		return 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
+	/* 19 digits always fit 64 bits: check for overflow only past them */
+	for (n = 0; *p >= '0' && *p <= '9'; p++, n++) {
 		uint64_t d = (uint64_t)(*p - '0');
 
-		v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+		if (n < 19)
+			v = v * 10 + d;
+		else
+			v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
 	}
 	while (rlc__rule_blank(*p))
 		p++;

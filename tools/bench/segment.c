@@ -80,7 +80,7 @@ static const char bench_ini[] =
 	"priority = low\n"
 	"ip.weight = by limit 50:2 100:5 500:10 1000:20 default 500\n"
 	"ip.raw = 1\n"
-	"ip.weight-10s = by limit 50:2 100:5 500:10 1000:20 default 500\n"
+	"ip.weight-10s = 1\n"
 	"[endpoint bx POST /order]\n"
 	"priority = high\n"
 	"critical-if = reduceOnly\n"

@@ -22,7 +22,7 @@ build=${RLC_DEMO_BUILD:-build}
 segment=/rlc-demo
 seconds=${RLC_DEMO_SECONDS:-15}
 ip_limit=binance-usdm.ip.weight
-orders_limit=binance-usdm.account.orders-1m
+orders_limit=binance-usdm.main.orders-1m
 tmp=""
 rlcd_pid=""
 bot_pids=""
@@ -81,7 +81,7 @@ fi
 # A fresh budget: rlcd would adopt an old segment with its counts.
 rm -f "/dev/shm$segment"
 
-say "starting rlcd on its built-in Binance USD-M profile, segment $segment"
+say "starting rlcd on its built-in default (six exchange profiles), segment $segment"
 # shellcheck disable=SC2086 # RLCD may carry arguments
 $rlcd -s "$segment" >"$tmp/rlcd.log" 2>&1 &
 rlcd_pid=$!
@@ -135,13 +135,14 @@ limit_field() {
 say "summary"
 cat "$tmp"/*.out | awk '
 	{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
-	NR == 1 { printf "%-16s %7s %7s %7s %7s %9s %6s %8s\n", "bot", "grants", "market",
-		  "orders", "weight", "refunded", "waits", "gave-up" }
-	{ printf "%-16s %7d %7d %7d %7d %9d %6d %8d\n", v["bot"], v["grants"], v["market"],
-		 v["orders"], v["weight"], v["refunded"], v["waits"], v["timeouts"]
-	  g += v["grants"]; m += v["market"]; o += v["orders"]; w += v["weight"]
-	  r += v["refunded"]; wt += v["waits"]; t += v["timeouts"] }
-	END { printf "%-16s %7d %7d %7d %7d %9d %6d %8d\n", "together", g, m, o, w, r, wt, t
+	NR == 1 { printf "%-16s %7s %7s %7s %7s %7s %9s %6s %8s\n", "bot", "grants", "market",
+		  "orders", "cancels", "weight", "refunded", "waits", "gave-up" }
+	{ printf "%-16s %7d %7d %7d %7d %7d %9d %6d %8d\n", v["bot"], v["grants"], v["market"],
+		 v["orders"], v["cancels"], v["weight"], v["refunded"], v["waits"], v["timeouts"]
+	  g += v["grants"]; m += v["market"]; o += v["orders"]; c += v["cancels"]
+	  w += v["weight"]; r += v["refunded"]; wt += v["waits"]; t += v["timeouts"] }
+	END { printf "%-16s %7d %7d %7d %7d %7d %9d %6d %8d\n", "together", g, m, o, c, w, r,
+		      wt, t
 	      print w > "'"$tmp"'/weight"; print o > "'"$tmp"'/orders"
 	      print wt > "'"$tmp"'/waits"; print t > "'"$tmp"'/dropped" }'
 weight=$(cat "$tmp/weight")

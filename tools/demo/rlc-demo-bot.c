@@ -3,13 +3,16 @@
  * rlc-demo-bot: the request pattern of one Binance USD-M trading bot, drawn
  * from the budget it shares with every other bot on the host.
  *
- * Market-data calls cost their endpoint's weight on the IP limit.  Orders
- * cost 1 on the IP limit (a rejected order is charged) and 1 on each of the
- * account's order limits, taken together, all or nothing.  A call that has
- * to wait says so; a call that could not be granted before its deadline is
- * given up, as a bot drops a stale quote.  Now and then an order is
- * cancelled before it is sent and its grant refunded.  At the end it prints
- * one line of totals, as key=value words for scripts.
+ * Every call is reserved as the exchange names it: method, path and
+ * parameters.  rlc weighs it by the profile's rule for that endpoint (depth
+ * by its `limit`, an order 0 on the IP weight and 1 on each of the
+ * account's order limits) and takes every limit together, all or nothing,
+ * at the endpoint's priority: market data LOW, orders HIGH, cancels
+ * CRITICAL.  A call that has to wait says so; a call that could not be
+ * granted before its deadline is given up, as a bot drops a stale quote.
+ * Now and then an order is cancelled before it is sent and its grant
+ * refunded.  At the end it prints one line of totals, as key=value words
+ * for scripts.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,21 +31,41 @@
 #define ORDER_DEADLINE_NS (2000 * MS)
 #define REFUND_ONE_IN 20 /* orders cancelled before sending */
 
-static const char *const default_limits[] = {
-	"binance-usdm.ip.weight",
-	"binance-usdm.account.orders-10s",
-	"binance-usdm.account.orders-1m",
+#define EXCHANGE "binance-usdm"
+#define IP_LIMIT EXCHANGE ".ip.weight"
+
+/* One kind of call: the endpoint and the parameters its weight rule reads. */
+struct call {
+	const char *method, *path;
+	const char *param, *value; /* NULL: none */
 };
 
-/* USD-M market-data endpoints and their IP weights, picked uniformly. */
-static const struct {
-	const char *endpoint;
-	uint32_t weight;
-} market_calls[] = {
-	{ "ticker/price", 1 },     { "openInterest", 1 },    { "premiumIndex", 1 },
-	{ "depth?limit=20", 2 },   { "klines?limit=200", 2 }, { "ticker/bookTicker", 2 },
-	{ "depth?limit=100", 5 },  { "trades", 5 },          { "klines?limit=500", 5 },
-	{ "depth?limit=500", 10 }, { "depth?limit=1000", 20 }, { "aggTrades", 20 },
+/* USD-M market data, picked uniformly; rlc weighs each by the profile. */
+static const struct call market_calls[] = {
+	{ "GET", "/fapi/v1/ticker/price", "symbol", "BTCUSDT" },
+	{ "GET", "/fapi/v1/openInterest", "symbol", "BTCUSDT" },
+	{ "GET", "/fapi/v1/premiumIndex", "symbol", "BTCUSDT" },
+	{ "GET", "/fapi/v1/depth", "limit", "20" },
+	{ "GET", "/fapi/v1/klines", "limit", "200" },
+	{ "GET", "/fapi/v1/ticker/bookTicker", "symbol", "BTCUSDT" },
+	{ "GET", "/fapi/v1/depth", "limit", "100" },
+	{ "GET", "/fapi/v1/trades", NULL, NULL },
+	{ "GET", "/fapi/v1/klines", "limit", "500" },
+	{ "GET", "/fapi/v1/depth", "limit", "500" },
+	{ "GET", "/fapi/v1/depth", "limit", "1000" },
+	{ "GET", "/fapi/v1/aggTrades", NULL, NULL },
+};
+#define MARKET_CALLS (sizeof(market_calls) / sizeof(market_calls[0]))
+
+static const struct call order_call = { "POST", "/fapi/v1/order", "symbol", "BTCUSDT" };
+static const struct call cancel_call = { "DELETE", "/fapi/v1/order", "symbol", "BTCUSDT" };
+#define CANCEL_ONE_IN 4 /* of the orders sent, how many a cancel follows */
+
+/* Endpoint ids, looked up once. */
+struct endpoints {
+	uint32_t market[MARKET_CALLS];
+	uint32_t order, cancel;
+	uint32_t ip; /* the IP weight limit, for the totals */
 };
 
 struct options {
@@ -52,13 +75,14 @@ struct options {
 	unsigned order_pct; /* share of calls that are orders */
 	unsigned pause_ms;  /* mean time a call takes on the wire */
 	uint64_t seed;
-	const char *limits[3]; /* IP weight, orders per 10 s, orders per minute */
+	const char *account; /* of the exchange's accounts; NULL: its only one */
 };
 
 struct totals {
 	uint64_t grants;   /* requests granted, refunded ones included */
 	uint64_t market;   /* market-data calls sent */
 	uint64_t orders;   /* orders sent */
+	uint64_t cancels;  /* cancels sent */
 	uint64_t weight;   /* IP weight of the calls sent */
 	uint64_t refunded; /* orders cancelled before sending, grant given back */
 	uint64_t waits;    /* requests refused at first and waited for */
@@ -94,17 +118,17 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: rlc-demo-bot [-s SEGMENT] [-n NAME] [-d SECONDS] [-o PERCENT] [-p MS]\n"
-		"                    [-r SEED] [IP_LIMIT ORDERS_10S_LIMIT ORDERS_1M_LIMIT]\n"
-		"Send a mix of market-data calls and orders for SECONDS (default 10),\n"
-		"PERCENT of them orders (default 30), each taking about MS on the wire\n"
-		"(default 40), drawing from the limits named (default: Binance USD-M's).\n");
+		"                    [-r SEED] [-a ACCOUNT]\n"
+		"Send a mix of Binance USD-M market-data calls, orders and cancels for\n"
+		"SECONDS (default 10), PERCENT of them orders (default 30), each taking about\n"
+		"MS on the wire (default 40), on ACCOUNT (default: the only one).\n");
 }
 
 /* Parse the command line into *o; returns 0, or 64 after printing why. */
 static int parse(int argc, char **argv, struct options *o)
 {
 	char *end;
-	int opt, i;
+	int opt;
 
 	memset(o, 0, sizeof(*o));
 	snprintf(o->name, sizeof(o->name), "demo-bot-%ld", (long)getpid());
@@ -112,7 +136,7 @@ static int parse(int argc, char **argv, struct options *o)
 	o->order_pct = 30;
 	o->pause_ms = 40;
 	o->seed = (uint64_t)getpid() * UINT64_C(0x9e3779b97f4a7c15) ^ rlc_now_ns();
-	while ((opt = getopt(argc, argv, "s:n:d:o:p:r:h")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:d:o:p:r:a:h")) != -1) {
 		switch (opt) {
 		case 's':
 			o->segment = optarg;
@@ -140,6 +164,9 @@ static int parse(int argc, char **argv, struct options *o)
 			if (*end)
 				goto bad;
 			break;
+		case 'a':
+			o->account = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -148,13 +175,10 @@ static int parse(int argc, char **argv, struct options *o)
 			return 64;
 		}
 	}
-	if (argc - optind != 0 && argc - optind != 3) {
-		fprintf(stderr, "rlc-demo-bot: name all three limits or none\n");
+	if (argc != optind) {
 		usage(stderr);
 		return 64;
 	}
-	for (i = 0; i < 3; i++)
-		o->limits[i] = optind < argc ? argv[optind + i] : default_limits[i];
 	/* xorshift never leaves 0 */
 	if (o->seed == 0)
 		o->seed = 1;
@@ -164,54 +188,129 @@ bad:
 	return 64;
 }
 
+/* The IP weight a grant took, for the totals. */
+static uint64_t ip_weight(const struct rlc_grant *g, uint32_t ip)
+{
+	uint32_t i;
+
+	for (i = 0; i < g->count; i++)
+		if (g->id[i] == ip)
+			return g->weight[i];
+	return 0;
+}
+
 /*
- * One call: take its weights, waiting up to its deadline, then "send" it.
- * Returns 0, or a negative error from rlc other than a refusal.
+ * Reserve `c` on endpoint `id`, waiting up to `deadline`.  Returns 0 with
+ * *g granted, 1 when it was given up at its deadline, or rlc's -errno.
  */
-static int one_call(struct rlc *h, const uint32_t *ids, const struct options *o,
-		    uint64_t *rnd, uint64_t end_ns, struct totals *t)
+static int reserve(struct rlc *h, uint32_t id, const struct call *c, int account,
+		   uint64_t deadline, struct rlc_grant *g, struct totals *t)
+{
+	struct rlc_param p = { c->param, c->value };
+	unsigned n = c->param ? 1 : 0;
+	uint64_t now;
+	int err = rlc_reserve(h, id, &p, n, account, RLC_PRIO_ENDPOINT, g);
+
+	if (err == -EAGAIN) {
+		t->waits++;
+		err = rlc_reserve_wait(h, id, &p, n, account, RLC_PRIO_ENDPOINT, deadline, g);
+	}
+	if (err != -ETIMEDOUT)
+		return err;
+	/* Back off as long as rlc says it takes, not in a busy loop. */
+	t->timeouts++;
+	now = rlc_now_ns();
+	if (now < deadline)
+		pause_ns(g->retry_ns < deadline - now ? g->retry_ns : deadline - now);
+	return 1;
+}
+
+/* "Send" it: on the wire for pause/2 .. 3 pause/2. */
+static void send_call(const struct options *o, uint64_t *rnd)
+{
+	if (o->pause_ms)
+		pause_ns(o->pause_ms * MS / 2 + next_random(rnd) % (o->pause_ms * MS));
+}
+
+/*
+ * One call: reserve it, waiting up to its deadline, then send it; an order
+ * is sometimes refunded instead, or followed by its cancel.  Returns 0, or
+ * a negative error from rlc other than a refusal.
+ */
+static int one_call(struct rlc *h, const struct endpoints *ep, int account,
+		    const struct options *o, uint64_t *rnd, uint64_t end_ns, struct totals *t)
 {
 	bool order = next_random(rnd) % 100 < o->order_pct;
-	uint32_t weights[3] = { 1, 1, 1 };
-	uint64_t now = rlc_now_ns(), deadline;
-	unsigned n = order ? 3 : 1;
+	uint64_t pick = next_random(rnd) % MARKET_CALLS;
+	const struct call *c = order ? &order_call : &market_calls[pick];
+	uint32_t id = order ? ep->order : ep->market[pick];
+	uint64_t deadline = rlc_now_ns() + (order ? ORDER_DEADLINE_NS : MARKET_DEADLINE_NS);
 	struct rlc_grant g;
 	int err;
 
-	if (!order)
-		weights[0] = market_calls[next_random(rnd) %
-					  (sizeof(market_calls) / sizeof(market_calls[0]))].weight;
-	deadline = now + (order ? ORDER_DEADLINE_NS : MARKET_DEADLINE_NS);
 	if (deadline > end_ns)
 		deadline = end_ns;
-	err = rlc_try_n(h, ids, weights, n, &g);
-	if (err == -EAGAIN) {
-		t->waits++;
-		err = rlc_acquire(h, ids, weights, n, deadline, &g);
-	}
-	if (err == -ETIMEDOUT) {
-		/* Back off as long as rlc says it takes, not in a busy loop. */
-		t->timeouts++;
-		now = rlc_now_ns();
-		if (now < end_ns)
-			pause_ns(now + g.retry_ns < end_ns ? g.retry_ns : end_ns - now);
-		return 0;
-	}
-	if (err)
-		return err;
+	if ((err = reserve(h, id, c, account, deadline, &g, t)))
+		return err > 0 ? 0 : err;
 	t->grants++;
 	if (order && next_random(rnd) % REFUND_ONE_IN == 0) {
 		t->refunded++;
 		return rlc_refund(h, &g);
 	}
+	t->weight += ip_weight(&g, ep->ip);
 	if (order)
 		t->orders++;
 	else
 		t->market++;
-	t->weight += weights[0];
-	/* On the wire for pause/2 .. 3 pause/2. */
-	if (o->pause_ms)
-		pause_ns(o->pause_ms * MS / 2 + next_random(rnd) % (o->pause_ms * MS));
+	send_call(o, rnd);
+	if (!order || next_random(rnd) % CANCEL_ONE_IN != 0)
+		return 0;
+	if ((err = reserve(h, ep->cancel, &cancel_call, account, end_ns, &g, t)))
+		return err > 0 ? 0 : err;
+	t->grants++;
+	t->cancels++;
+	t->weight += ip_weight(&g, ep->ip);
+	send_call(o, rnd);
+	return 0;
+}
+
+/* Endpoint `c` of the exchange into *id; 0, or 2 after saying why. */
+static int look_up(const struct rlc *h, int exchange, const struct call *c, uint32_t *id)
+{
+	int e = rlc_endpoint_id(h, exchange, c->method, c->path);
+
+	if (e < 0) {
+		fprintf(stderr, "rlc-demo-bot: the segment has no endpoint %s %s of %s\n",
+			c->method, c->path, EXCHANGE);
+		return 2;
+	}
+	*id = (uint32_t)e;
+	return 0;
+}
+
+/* Every endpoint the bot calls, and its account; 0, or 2 after saying why. */
+static int look_up_all(const struct rlc *h, const struct options *o, struct endpoints *ep,
+		       int *account)
+{
+	int x = rlc_exchange_id(h, EXCHANGE), ip = rlc_limit_id(h, IP_LIMIT), err = 0;
+	unsigned i;
+
+	if (x < 0 || ip < 0) {
+		fprintf(stderr, "rlc-demo-bot: the segment has no exchange %s with %s\n",
+			EXCHANGE, IP_LIMIT);
+		return 2;
+	}
+	ep->ip = (uint32_t)ip;
+	for (i = 0; i < MARKET_CALLS && !err; i++)
+		err = look_up(h, x, &market_calls[i], &ep->market[i]);
+	if (err || (err = look_up(h, x, &order_call, &ep->order)) ||
+	    (err = look_up(h, x, &cancel_call, &ep->cancel)))
+		return err;
+	*account = o->account ? rlc_account_id(h, x, o->account) : RLC_ACCOUNT_ONLY;
+	if (*account == -ENOENT || *account == -EINVAL) {
+		fprintf(stderr, "rlc-demo-bot: %s has no account '%s'\n", EXCHANGE, o->account);
+		return 2;
+	}
 	return 0;
 }
 
@@ -221,9 +320,9 @@ int main(int argc, char **argv)
 	struct totals t = { 0 };
 	struct options o;
 	uint64_t start, end, rnd;
-	uint32_t ids[3];
+	struct endpoints ep;
 	struct rlc h;
-	int err, i;
+	int err, account;
 
 	if ((err = parse(argc, argv, &o)) != 0)
 		return err;
@@ -235,29 +334,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rlc-demo-bot: %s\n", h.why);
 		return 2;
 	}
-	for (i = 0; i < 3; i++) {
-		err = rlc_limit_id(&h, o.limits[i]);
-		if (err < 0) {
-			fprintf(stderr, "rlc-demo-bot: no limit '%s' in %s\n", o.limits[i],
-				rlc_segment_name(o.segment));
-			rlc_close(&h);
-			return 2;
-		}
-		ids[i] = (uint32_t)err;
+	if ((err = look_up_all(&h, &o, &ep, &account))) {
+		rlc_close(&h);
+		return err;
 	}
 	rnd = o.seed;
 	start = rlc_now_ns();
 	end = start + (uint64_t)(o.seconds * 1e9);
 	err = 0;
 	while (!stop && !err && rlc_now_ns() < end)
-		err = one_call(&h, ids, &o, &rnd, end, &t);
+		err = one_call(&h, &ep, account, &o, &rnd, end, &t);
 	rlc_close(&h);
 	if (err)
 		fprintf(stderr, "rlc-demo-bot: %s: %s\n", o.name, strerror(-err));
-	printf("bot=%s seconds=%.1f grants=%llu market=%llu orders=%llu weight=%llu refunded=%llu "
-	       "waits=%llu timeouts=%llu\n",
+	printf("bot=%s seconds=%.1f grants=%llu market=%llu orders=%llu cancels=%llu weight=%llu "
+	       "refunded=%llu waits=%llu timeouts=%llu\n",
 	       o.name, (double)(rlc_now_ns() - start) / 1e9, (unsigned long long)t.grants,
 	       (unsigned long long)t.market, (unsigned long long)t.orders,
+	       (unsigned long long)t.cancels,
 	       (unsigned long long)t.weight, (unsigned long long)t.refunded,
 	       (unsigned long long)t.waits, (unsigned long long)t.timeouts);
 	return err ? 1 : 0;
