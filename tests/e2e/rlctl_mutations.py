@@ -25,7 +25,7 @@ import struct
 import subprocess
 import sys
 
-HEADER_CLIENTS_OFF = 72  # struct rlc_header.clients_off
+HEADER_CLIENTS_OFF = 56  # struct rlc_header.clients_off
 CLIENT_RECORD = 128      # sizeof(struct rlc_client)
 CLIENT_NAME = 16         # offsetof(struct rlc_client, name)
 CLIENT_NAME_MAX = 32

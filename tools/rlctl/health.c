@@ -104,15 +104,34 @@ static void rlcd_check(const struct snapshot *s, struct health *out)
 		     rlc_duration_format(limit, sizeof(limit), out->stale_after_ns, 2));
 }
 
+/* Name the first exchange whose mode word names no mode: every limit of
+ * it is corrupt too, and the word is what to fix. */
+static void mode_corrupt(const struct snapshot *s, struct health *out)
+{
+	uint32_t x = 0;
+
+	while (s->exchanges[x].mode >= 0)
+		x++;
+	snprintf(out->reason, sizeof(out->reason),
+		 "%s: exchange %s: corrupt mode word: mode index %" PRIu64
+		 ", but the exchange has %" PRIu32 " modes",
+		 s->label, s->exchanges[x].view->name, s->exchanges[x].word & 0xffu,
+		 s->exchanges[x].view->modes_count);
+}
+
 /* Name the first limit whose state is corrupt: its counts mean nothing. */
 static void corrupt(const struct snapshot *s, struct health *out)
 {
 	uint32_t i = 0;
 	int n;
 
+	out->exit_code = RLCTL_EXIT_SEGMENT;
+	if (s->mode_corrupt_count) {
+		mode_corrupt(s, out);
+		return;
+	}
 	while (!s->limits[i].corrupt)
 		i++;
-	out->exit_code = RLCTL_EXIT_SEGMENT;
 	n = snprintf(out->reason, sizeof(out->reason),
 		     "%s: limit %s: corrupt state: a value no sequence of grants and refunds "
 		     "leaves",
@@ -130,7 +149,7 @@ void health_check(const struct snapshot *s, struct health *out)
 	out->stale_after_ns = stale_after(s->heartbeat_period_ns);
 	out->heartbeat_age_ns = age_ns(s->now_ns, s->heartbeat_ns);
 	rlcd_check(s, out);
-	if (s->corrupt_count)
+	if (s->corrupt_count || s->mode_corrupt_count)
 		corrupt(s, out);
 }
 

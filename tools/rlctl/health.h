@@ -25,7 +25,7 @@ enum health_state {
 
 struct health {
 	enum health_state state;
-	int exit_code;            /* RLCTL_EXIT_OK, _DOWN, or _SEGMENT (corrupt limit) */
+	int exit_code;            /* RLCTL_EXIT_OK, _DOWN, or _SEGMENT (corrupt limit or mode) */
 	uint64_t heartbeat_age_ns; /* 0 when the beat is newer than the snapshot */
 	uint64_t stale_after_ns;  /* the age past which the beat is stale */
 	char reason[512];         /* one line naming the segment (its label), raw:
@@ -33,8 +33,8 @@ struct health {
 };
 
 /*
- * Judge the rlcd recorded in `s`, then the limits: a corrupt one outweighs
- * any state of rlcd's.  Sends signal 0 only; never fails.
+ * Judge the rlcd recorded in `s`, then the exchanges' mode words and the
+ * limits: a corrupt one outweighs any state of rlcd's.  Sends signal 0 only; never fails.
  */
 void health_check(const struct snapshot *s, struct health *out);
 

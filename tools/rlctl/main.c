@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
+#include "mode.h"
 #include "output.h"
 #include "rlc/segment.h"
 #include "rlctl.h"
@@ -15,23 +17,33 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: rlctl [-s NAME] [status] [--json]\n"
+		"       rlctl [-s NAME] mode EXCHANGE [MODE [--for DURATION]]\n"
+		"       rlctl check FILE\n"
 		"\n"
-		"Show the limits, usage and clients of an rlc segment, and whether its\n"
-		"rlcd is alive.\n"
+		"Show the exchanges, limits, usage and clients of an rlc segment, and\n"
+		"whether its rlcd is alive; switch an exchange's mode; check an rlc.ini.\n"
 		"\n"
 		"Commands:\n"
 		"  status            print the status report (the default)\n"
+		"  mode EXCHANGE     print the mode EXCHANGE is in and how long it has left\n"
+		"  mode EXCHANGE MODE\n"
+		"                    switch EXCHANGE to MODE for every process, for the\n"
+		"                    mode's configured duration or --for's; `normal` ends it\n"
+		"  check FILE        validate FILE as rlcd would at start, print a summary\n"
 		"\n"
 		"Options:\n"
-		"  -s, --segment NAME  segment to read (default: $RLC_SEGMENT, else /rlc)\n"
-		"  -j, --json          print the report as one JSON object\n"
+		"  -s, --segment NAME  segment to use (default: $RLC_SEGMENT, else /rlc)\n"
+		"  -j, --json          print the status report as one JSON object\n"
+		"      --for DURATION  how long the mode lasts: 1s to 7d (e.g. 90s, 15m, 2h)\n"
 		"  -h, --help          print this help and exit\n"
 		"  -V, --version       print the version and exit\n"
 		"\n"
-		"Exit status: 0 healthy; 1 rlcd not running, detached from the name or\n"
-		"stale; 2 segment missing, not ready, of another layout version,\n"
-		"truncated or corrupt, or a limit's state corrupt;\n"
-		"64 usage error or bad segment name; 74 the output could not be written.\n");
+		"Exit status: 0 healthy, done or valid; 1 rlcd not running, detached from\n"
+		"the name or stale; 2 segment missing, not ready, of another layout version,\n"
+		"truncated or corrupt, or a limit's state or an exchange's mode corrupt;\n"
+		"64 usage error, bad segment name, or an unknown exchange or mode;\n"
+		"65 invalid configuration; 66 configuration file unreadable;\n"
+		"74 the output could not be written; 77 no write access to the segment.\n");
 }
 
 /* Report a command-line mistake; returns the usage exit status. */
@@ -41,17 +53,70 @@ static int bad_usage(const char *what, const char *arg)
 	return RLCTL_EXIT_USAGE;
 }
 
+/* An option given to a command that does not take it. */
+static int not_for(const char *option, const char *verb)
+{
+	output_error("'%s' is not an option of 'rlctl %s'; try 'rlctl --help'", option, verb);
+	return RLCTL_EXIT_USAGE;
+}
+
+struct args {
+	const char *segment; /* -s, or NULL */
+	const char *duration; /* --for, or NULL */
+	bool json;
+};
+
+/* The command `verb` with its operands argv[0 .. argc). */
+static int command(const char *verb, int argc, char **argv, const struct args *a)
+{
+	if (strcmp(verb, "status") == 0) {
+		if (a->duration)
+			return not_for("--for", verb);
+		if (argc > 0)
+			return bad_usage("unexpected argument", argv[0]);
+		return status_run(a->segment, a->json);
+	}
+	if (strcmp(verb, "mode") == 0) {
+		if (a->json)
+			return not_for("--json", verb);
+		if (argc == 0) {
+			output_error("'rlctl mode' needs an EXCHANGE; try 'rlctl --help'");
+			return RLCTL_EXIT_USAGE;
+		}
+		if (argc > 2)
+			return bad_usage("unexpected argument", argv[2]);
+		if (argc == 1 && a->duration) {
+			output_error("'--for' needs a MODE to set; try 'rlctl --help'");
+			return RLCTL_EXIT_USAGE;
+		}
+		return mode_run(a->segment, argv[0], argc == 2 ? argv[1] : NULL, a->duration);
+	}
+	if (strcmp(verb, "check") == 0) {
+		if (a->json || a->duration || a->segment)
+			return not_for(a->json ? "--json" : a->duration ? "--for" : "--segment", verb);
+		if (argc != 1) {
+			if (argc > 1)
+				return bad_usage("unexpected argument", argv[1]);
+			output_error("'rlctl check' needs a FILE; try 'rlctl --help'");
+			return RLCTL_EXIT_USAGE;
+		}
+		return check_run(argv[0]);
+	}
+	return bad_usage("unknown command", verb);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "segment", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "for", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *segment = NULL, *verb = "status";
-	bool json = false;
+	struct args a = { NULL, NULL, false };
+	const char *verb = "status";
 	int opt, longindex;
 
 	/* A reader that has gone is then a write error (EPIPE), reported and
@@ -67,10 +132,13 @@ int main(int argc, char **argv)
 			if (!*optarg)
 				return bad_usage("empty argument to",
 						 longindex < 0 ? "-s" : "--segment");
-			segment = optarg;
+			a.segment = optarg;
 			break;
 		case 'j':
-			json = true;
+			a.json = true;
+			break;
+		case 'f':
+			a.duration = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -87,9 +155,5 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		verb = argv[optind++];
-	if (strcmp(verb, "status") != 0)
-		return bad_usage("unknown command", verb);
-	if (optind < argc)
-		return bad_usage("unexpected argument", argv[optind]);
-	return status_run(segment, json);
+	return command(verb, argc - optind, argv + optind, &a);
 }

@@ -8,7 +8,7 @@
 #include "health.h"
 #include "snapshot.h"
 
-/* Print the segment line, the limits table and the clients table. */
+/* Print the segment line, each exchange with its limits, and the clients table. */
 void report_text(FILE *out, const struct snapshot *s, const struct health *hl);
 
 /* Print the same as one JSON object followed by a newline. */
@@ -17,7 +17,16 @@ void report_json(FILE *out, const struct snapshot *s, const struct health *hl);
 /* Percent of effective capacity in use; may pass 100 after observed usage. */
 double report_used_pct(const struct rlc_usage *u);
 
-/* "window", "bucket", or "unknown" for a value this build does not know. */
+/* What priority p may still take: its ceiling less what is used, or 0. */
+uint64_t report_left(const struct rlc_usage *u, unsigned p);
+
+/* "window", "bucket", "fixed", or "unknown" for a value this build does not know. */
 const char *report_algorithm_name(uint32_t algorithm);
+
+/* "critical", "high", "normal" or "low": priority p < RLC_PRIOS. */
+const char *report_priority_name(unsigned p);
+
+/* "ip", "account" or "other". */
+const char *report_scope_kind_name(enum rlc_scope_kind kind);
 
 #endif

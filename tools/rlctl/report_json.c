@@ -9,6 +9,27 @@
 #include "duration.h"
 #include "json.h"
 #include "report.h"
+#include "when.h"
+
+/* A name, or null where there is none. */
+static void name_or_null(FILE *out, const char *name)
+{
+	if (name)
+		json_string(out, name);
+	else
+		fputs("null", out);
+}
+
+/* {"critical": N, "high": N, "normal": N, "low": N} */
+static void per_priority(FILE *out, const uint64_t v[RLC_PRIOS])
+{
+	unsigned p;
+
+	fputc('{', out);
+	for (p = 0; p < RLC_PRIOS; p++)
+		fprintf(out, "%s\"%s\": %" PRIu64, p ? ", " : "", report_priority_name(p), v[p]);
+	fputc('}', out);
+}
 
 static void segment_object(FILE *out, const struct snapshot *s, const struct health *hl)
 {
@@ -45,10 +66,13 @@ static void health_object(FILE *out, const struct health *hl)
 	fprintf(out, "}");
 }
 
-static void limit_object(FILE *out, uint32_t id, const struct snapshot_limit *l)
+static void limit_object(FILE *out, const struct snapshot *s, uint32_t id)
 {
+	const struct snapshot_limit *l = &s->limits[id];
 	const struct rlc_usage *u = &l->usage;
 	char window[RLC_DURATION_TEXT_MAX], used[24] = "null", pct[24] = "null";
+	uint64_t ceiling[RLC_PRIOS], left[RLC_PRIOS];
+	unsigned p;
 
 	/* null: a corrupt state has no usage, which is not the same as 0 */
 	if (!l->corrupt) {
@@ -61,10 +85,96 @@ static void limit_object(FILE *out, uint32_t id, const struct snapshot_limit *l)
 	json_string(out, u->scope);
 	fprintf(out, ", \"algorithm\": \"%s\", \"corrupt\": %s, \"used\": %s, \"effective\": %" PRIu32
 		     ", \"used_pct\": %s, \"capacity\": %" PRIu32 ", \"buffer_ppm\": %" PRIu32
-		     ", \"interval_ns\": %" PRIu64 ", \"window\": \"%s\", \"slots\": %" PRIu32 "}",
+		     ", \"interval_ns\": %" PRIu64 ", \"window\": \"%s\", \"slots\": %" PRIu32,
 		report_algorithm_name(u->algorithm), l->corrupt ? "true" : "false", used,
 		u->effective, pct, u->capacity, u->buffer_ppm, u->interval_ns,
 		rlc_duration_format(window, sizeof(window), u->interval_ns, 0), u->slots);
+	fprintf(out, ", \"exchange\": ");
+	name_or_null(out, u->exchange);
+	fprintf(out, ", \"scope_kind\": \"%s\", \"account\": ", report_scope_kind_name(l->kind));
+	name_or_null(out, l->kind == RLC_SCOPE_ACCOUNT ? s->cat->accounts[l->account].name : NULL);
+	fprintf(out, ", \"mode\": ");
+	name_or_null(out, u->mode);
+	for (p = 0; p < RLC_PRIOS; p++) {
+		ceiling[p] = u->ceiling[p];
+		left[p] = report_left(u, p);
+	}
+	fprintf(out, ", \"ceiling\": ");
+	per_priority(out, ceiling);
+	/* null: what may pass is unknown when the state is corrupt */
+	fprintf(out, ", \"left\": ");
+	if (l->corrupt)
+		fputs("null", out);
+	else
+		per_priority(out, left);
+	fputc('}', out);
+}
+
+static void mode_object(FILE *out, const struct rlc_mode_view *m)
+{
+	char duration[RLC_DURATION_TEXT_MAX];
+
+	fprintf(out, "{\"name\": ");
+	json_string(out, m->name);
+	fprintf(out, ", \"lowest\": \"%s\", \"buffer_ppm\": ", report_priority_name(m->lowest));
+	/* null: each limit keeps its own buffer */
+	if (m->buffer_ppm == RLC_NONE)
+		fputs("null", out);
+	else
+		fprintf(out, "%" PRIu32, m->buffer_ppm);
+	fprintf(out, ", \"reserve_ppm\": %" PRIu32 ", \"duration_ns\": %" PRIu64
+		     ", \"duration\": \"%s\"}",
+		m->reserve_ppm, m->duration_ns,
+		rlc_duration_format(duration, sizeof(duration), m->duration_ns, 0));
+}
+
+/* The mode in force: name (null if corrupt), index, and when it ends. */
+static void mode_state(FILE *out, const struct snapshot *s, const struct snapshot_exchange *e)
+{
+	char until[WHEN_TEXT_MAX];
+
+	fprintf(out, ", \"mode\": ");
+	name_or_null(out, e->mode >= 0 ? e->view->modes[e->mode].name : NULL);
+	fprintf(out, ", \"mode_index\": %" PRIu64 ", \"mode_corrupt\": %s", e->word & 0xffu,
+		e->mode < 0 ? "true" : "false");
+	if (e->mode > 0)
+		fprintf(out, ", \"mode_until_ns\": %" PRIu64 ", \"mode_left_ns\": %" PRIu64
+			     ", \"mode_until\": \"%s\"",
+			e->until_ns, e->until_ns > s->now_ns ? e->until_ns - s->now_ns : 0,
+			when_utc(until, e->until_ns, s->now_ns, s->wall_ns));
+	else
+		fprintf(out, ", \"mode_until_ns\": null, \"mode_left_ns\": null"
+			     ", \"mode_until\": null");
+}
+
+static void exchange_object(FILE *out, const struct snapshot *s, uint32_t x)
+{
+	const struct snapshot_exchange *e = &s->exchanges[x];
+	const struct rlc_exchange_view *v = e->view;
+	uint32_t m, a;
+
+	fprintf(out, "{\"id\": %" PRIu32 ", \"name\": ", x);
+	json_string(out, v->name);
+	fprintf(out, ", \"ip_scope\": ");
+	name_or_null(out, v->ip_scope != RLC_NONE ? s->scopes[v->ip_scope] : NULL);
+	mode_state(out, s, e);
+	fprintf(out, ",\n   \"modes\": [");
+	for (m = 0; m < v->modes_count; m++) {
+		fprintf(out, "%s", m ? ", " : "");
+		mode_object(out, &v->modes[m]);
+	}
+	fprintf(out, "],\n   \"accounts\": [");
+	for (a = v->accounts_first; a < v->accounts_first + v->accounts_count; a++) {
+		const struct rlc_account_view *acc = &s->cat->accounts[s->accounts[a]];
+
+		fprintf(out, "%s{\"id\": %" PRIu32 ", \"name\": ", a > v->accounts_first ? ", " : "",
+			s->accounts[a]);
+		json_string(out, acc->name);
+		fprintf(out, ", \"scope\": ");
+		json_string(out, s->scopes[acc->scope]);
+		fputc('}', out);
+	}
+	fprintf(out, "]}");
 }
 
 static void client_object(FILE *out, const struct snapshot_client *c)
@@ -86,10 +196,15 @@ void report_json(FILE *out, const struct snapshot *s, const struct health *hl)
 	segment_object(out, s, hl);
 	fprintf(out, ",\n ");
 	health_object(out, hl);
-	fprintf(out, ",\n \"limits\": [");
+	fprintf(out, ",\n \"exchanges\": [");
+	for (i = 0; i < s->exchanges_count; i++) {
+		fprintf(out, "%s\n  ", i ? "," : "");
+		exchange_object(out, s, i);
+	}
+	fprintf(out, "],\n \"limits\": [");
 	for (i = 0; i < s->limits_count; i++) {
 		fprintf(out, "%s\n  ", i ? "," : "");
-		limit_object(out, i, &s->limits[i]);
+		limit_object(out, s, i);
 	}
 	fprintf(out, "],\n \"client_records\": %" PRIu32 ",\n \"clients\": [", s->client_records);
 	for (i = 0; i < s->clients_count; i++) {

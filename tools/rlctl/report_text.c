@@ -5,11 +5,17 @@
 #include "duration.h"
 #include "output.h"
 #include "report.h"
+#include "when.h"
 
 /* Names escaped whole: a client may register any bytes (see output.h). */
 #define NAME_TEXT_MAX OUTPUT_ESCAPED_MAX(RLC_NAME_MAX - 1)
 #define CLIENT_TEXT_MAX OUTPUT_ESCAPED_MAX(RLC_CLIENT_NAME_MAX - 1)
 #define SEGMENT_TEXT_MAX OUTPUT_ESCAPED_MAX(200) /* rlc_open takes 200-byte names */
+
+/* The widths of the two name columns, shared by every exchange's table. */
+struct widths {
+	int name, scope;
+};
 
 /* A column width that fits `text` as well. */
 static int widest(int width, const char *text)
@@ -35,40 +41,111 @@ static void segment_line(FILE *out, const struct snapshot *s, const struct healt
 		s->heartbeat_ns ? " ago" : "", s->generation, up);
 }
 
-static void limits_table(FILE *out, const struct snapshot *s)
+static void limits_header(FILE *out, const struct widths *w)
 {
-	char name[NAME_TEXT_MAX], scope[NAME_TEXT_MAX], window[RLC_DURATION_TEXT_MAX];
-	int name_w = (int)strlen("LIMIT"), scope_w = (int)strlen("SCOPE");
-	uint32_t i;
+	fprintf(out, "%-*s  %-*s  %-6s  %14s  %6s  %8s  %6s  %8s  %5s  %8s  %8s  %8s  %8s\n",
+		w->name, "LIMIT", w->scope, "SCOPE", "ALGO", "USED/EFFECTIVE", "USE", "CAPACITY",
+		"BUFFER", "WINDOW", "SLOTS", "CRITICAL", "HIGH", "NORMAL", "LOW");
+}
 
-	if (s->limits_count == 0) {
+static void limit_row(FILE *out, const struct widths *w, const struct snapshot_limit *l)
+{
+	const struct rlc_usage *u = &l->usage;
+	char name[NAME_TEXT_MAX], scope[NAME_TEXT_MAX], window[RLC_DURATION_TEXT_MAX];
+	char used[32] = "corrupt", use[16] = "-", slots[16] = "-", left[RLC_PRIOS][24];
+	unsigned p;
+
+	/* A corrupt state has no usage to show: its words mean nothing. */
+	for (p = 0; p < RLC_PRIOS; p++)
+		snprintf(left[p], sizeof(left[p]), "-");
+	if (!l->corrupt) {
+		snprintf(used, sizeof(used), "%" PRIu64 "/%" PRIu32, u->used, u->effective);
+		snprintf(use, sizeof(use), "%.1f%%", report_used_pct(u));
+		for (p = 0; p < RLC_PRIOS; p++)
+			snprintf(left[p], sizeof(left[p]), "%" PRIu64, report_left(u, p));
+	}
+	if (u->algorithm == RLC_ALGO_WINDOW)
+		snprintf(slots, sizeof(slots), "%" PRIu32, u->slots);
+	fprintf(out, "%-*s  %-*s  %-6s  %14s  %6s  %8" PRIu32 "  %5.1f%%  %8s  %5s  %8s  %8s  %8s  %8s\n",
+		w->name, output_escape(name, sizeof(name), u->name), w->scope,
+		output_escape(scope, sizeof(scope), u->scope), report_algorithm_name(u->algorithm),
+		used, use, u->capacity, u->buffer_ppm / 10000.0,
+		rlc_duration_format(window, sizeof(window), u->interval_ns, 0), slots,
+		left[RLC_PRIO_CRITICAL], left[RLC_PRIO_HIGH], left[RLC_PRIO_NORMAL],
+		left[RLC_PRIO_LOW]);
+}
+
+/* The table of the limits order[*at ..) of exchange `x`; moves *at past them. */
+static void limits_table(FILE *out, const struct snapshot *s, const struct widths *w,
+			 uint32_t x, uint32_t *at)
+{
+	if (*at == s->limits_count || s->limits[s->order[*at]].exchange != x) {
 		fprintf(out, "no limits\n");
 		return;
 	}
-	for (i = 0; i < s->limits_count; i++) {
-		name_w = widest(name_w, output_escape(name, sizeof(name), s->limits[i].usage.name));
-		scope_w = widest(scope_w, output_escape(scope, sizeof(scope), s->limits[i].usage.scope));
-	}
-	fprintf(out, "%-*s  %-*s  %-6s  %14s  %6s  %8s  %6s  %8s  %5s\n", name_w, "LIMIT", scope_w,
-		"SCOPE", "ALGO", "USED/EFFECTIVE", "USE", "CAPACITY", "BUFFER", "WINDOW", "SLOTS");
-	for (i = 0; i < s->limits_count; i++) {
-		const struct rlc_usage *u = &s->limits[i].usage;
-		char used[32] = "corrupt", use[16] = "-", slots[16] = "-";
+	limits_header(out, w);
+	for (; *at < s->limits_count && s->limits[s->order[*at]].exchange == x; (*at)++)
+		limit_row(out, w, &s->limits[s->order[*at]]);
+}
 
-		/* A corrupt state has no usage to show: its words mean nothing. */
-		if (!s->limits[i].corrupt) {
-			snprintf(used, sizeof(used), "%" PRIu64 "/%" PRIu32, u->used, u->effective);
-			snprintf(use, sizeof(use), "%.1f%%", report_used_pct(u));
-		}
-		if (u->algorithm == RLC_ALGO_WINDOW)
-			snprintf(slots, sizeof(slots), "%" PRIu32, u->slots);
-		fprintf(out, "%-*s  %-*s  %-6s  %14s  %6s  %8" PRIu32 "  %5.1f%%  %8s  %5s\n",
-			name_w, output_escape(name, sizeof(name), u->name), scope_w,
-			output_escape(scope, sizeof(scope), u->scope),
-			report_algorithm_name(u->algorithm), used, use, u->capacity,
-			u->buffer_ppm / 10000.0,
-			rlc_duration_format(window, sizeof(window), u->interval_ns, 0), slots);
+/* "exchange NAME  mode MODE until WHEN (LEFT left)", then its modes and accounts. */
+static void exchange_heading(FILE *out, const struct snapshot *s, uint32_t x)
+{
+	const struct snapshot_exchange *e = &s->exchanges[x];
+	const struct rlc_exchange_view *v = e->view;
+	char name[NAME_TEXT_MAX], until[WHEN_TEXT_MAX], left[RLC_DURATION_TEXT_MAX];
+	uint32_t m, a;
+
+	fprintf(out, "exchange %s  mode ", output_escape(name, sizeof(name), v->name));
+	if (e->mode < 0)
+		fprintf(out, "corrupt (index %" PRIu64 ", of %" PRIu32 " modes)\n", e->word & 0xffu,
+			v->modes_count);
+	else if (e->mode == (int)RLC_MODE_NORMAL)
+		fprintf(out, "normal\n");
+	else
+		fprintf(out, "%s until %s (%s left)\n",
+			output_escape(name, sizeof(name), v->modes[e->mode].name),
+			when_utc(until, e->until_ns, s->now_ns, s->wall_ns),
+			rlc_duration_format(left, sizeof(left),
+					    e->until_ns > s->now_ns ? e->until_ns - s->now_ns : 0,
+					    2));
+	fprintf(out, "modes    normal");
+	for (m = 1; m < v->modes_count; m++)
+		fprintf(out, ", %s (%s)", output_escape(name, sizeof(name), v->modes[m].name),
+			rlc_duration_format(left, sizeof(left), v->modes[m].duration_ns, 0));
+	fprintf(out, "\naccounts ");
+	if (v->accounts_count == 0)
+		fprintf(out, "none");
+	for (a = v->accounts_first; a < v->accounts_first + v->accounts_count; a++)
+		fprintf(out, "%s%s", a > v->accounts_first ? ", " : "",
+			output_escape(name, sizeof(name), s->cat->accounts[s->accounts[a]].name));
+	fputc('\n', out);
+}
+
+/* Every exchange with its limits, then the limits of no exchange. */
+static void exchanges(FILE *out, const struct snapshot *s)
+{
+	char name[NAME_TEXT_MAX];
+	struct widths w = { (int)strlen("LIMIT"), (int)strlen("SCOPE") };
+	uint32_t i, x, at = 0;
+
+	for (i = 0; i < s->limits_count; i++) {
+		w.name = widest(w.name, output_escape(name, sizeof(name), s->limits[i].usage.name));
+		w.scope = widest(w.scope, output_escape(name, sizeof(name), s->limits[i].usage.scope));
 	}
+	for (x = 0; x < s->exchanges_count; x++) {
+		exchange_heading(out, s, x);
+		fputc('\n', out);
+		limits_table(out, s, &w, x, &at);
+		fputc('\n', out);
+	}
+	/* Without exchanges, the one table needs no heading. */
+	if (s->exchanges_count && at == s->limits_count)
+		return;
+	if (s->exchanges_count)
+		fprintf(out, "limits of no exchange\n\n");
+	limits_table(out, s, &w, RLC_NONE, &at);
+	fputc('\n', out);
 }
 
 static void clients_table(FILE *out, const struct snapshot *s)
@@ -103,7 +180,6 @@ void report_text(FILE *out, const struct snapshot *s, const struct health *hl)
 {
 	segment_line(out, s, hl);
 	fputc('\n', out);
-	limits_table(out, s);
-	fputc('\n', out);
+	exchanges(out, s);
 	clients_table(out, s);
 }

@@ -8,7 +8,10 @@ enum rlctl_exit {
 	RLCTL_EXIT_DOWN = 1,    /* readable, but rlcd is gone, detached or stale */
 	RLCTL_EXIT_SEGMENT = 2, /* missing, not ready, another layout, corrupt */
 	RLCTL_EXIT_USAGE = 64,  /* bad command line or segment name (EX_USAGE) */
+	RLCTL_EXIT_DATAERR = 65, /* check: the configuration is invalid (EX_DATAERR) */
+	RLCTL_EXIT_NOINPUT = 66, /* check: the file cannot be read (EX_NOINPUT) */
 	RLCTL_EXIT_WRITE = 74,  /* stdout failed: full disk, closed pipe (EX_IOERR) */
+	RLCTL_EXIT_NOPERM = 77, /* mode: the segment may not be written (EX_NOPERM) */
 };
 
 #endif

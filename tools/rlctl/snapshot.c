@@ -5,6 +5,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "group.h"
+
+/* Each exchange's mode word, read once: the report's headings say what it holds. */
+static void exchanges_take(const struct rlc *h, struct snapshot *s)
+{
+	uint32_t x;
+
+	for (x = 0; x < h->cat.exchanges_count; x++) {
+		struct snapshot_exchange *e = &s->exchanges[x];
+
+		e->view = &h->cat.exchanges[x];
+		/* Self-contained word (rlc/mode.h): relaxed. */
+		e->word = rlc__load_relaxed(e->view->mode);
+		e->mode = rlc_mode_current(e->word, s->now_ns, e->view->modes_count);
+		e->until_ns = e->mode > 0 ? rlc_mode_until(e->word) : 0;
+		s->mode_corrupt_count += e->mode < 0;
+	}
+	s->exchanges_count = h->cat.exchanges_count;
+}
+
+/*
+ * What kind of scope limit `v` is in, from the private copies: an
+ * account's only when that account is of the limit's exchange, so that
+ * the report's grouping (group.h) places every limit once.
+ */
+static enum rlc_scope_kind scope_kind(const struct rlc *h, const struct rlc_limit_view *v)
+{
+	if (v->account != RLC_NONE && v->exchange != RLC_NONE &&
+	    h->cat.accounts[v->account].exchange == v->exchange)
+		return RLC_SCOPE_ACCOUNT;
+	if (v->exchange != RLC_NONE && v->scope == h->cat.exchanges[v->exchange].ip_scope)
+		return RLC_SCOPE_IP;
+	return RLC_SCOPE_OTHER;
+}
+
 int snapshot_take(const struct rlc *h, const char *segment, const char *label,
 		  struct snapshot *s)
 {
@@ -15,6 +50,9 @@ int snapshot_take(const struct rlc *h, const char *segment, const char *label,
 	s->segment = segment;
 	s->label = label;
 	s->now_ns = rlc_now_ns();
+	s->wall_ns = rlc_realtime_ns();
+	s->cat = &h->cat;
+	s->scopes = h->scopes;
 	/* Any client may rewrite the header: these come from the handle's
 	 * copy, validated at open, and the rest are atomic words. */
 	s->layout_major = h->layout.layout_major;
@@ -37,18 +75,32 @@ int snapshot_take(const struct rlc *h, const char *segment, const char *label,
 	/* calloc(0) may return NULL: ask for one element at least. */
 	s->limits = calloc(h->limits_count ? h->limits_count : 1, sizeof(*s->limits));
 	s->clients = calloc(s->client_records ? s->client_records : 1, sizeof(*s->clients));
-	if (!s->limits || !s->clients) {
+	s->exchanges = calloc(h->cat.exchanges_count ? h->cat.exchanges_count : 1,
+			      sizeof(*s->exchanges));
+	s->order = calloc(h->limits_count ? h->limits_count : 1, sizeof(*s->order));
+	s->accounts = calloc(h->cat.accounts_count ? h->cat.accounts_count : 1,
+			     sizeof(*s->accounts));
+	if (!s->limits || !s->clients || !s->exchanges || !s->order || !s->accounts) {
 		snapshot_free(s);
 		return -ENOMEM;
 	}
+	exchanges_take(h, s);
 	/* Every id below limits_count exists: rlc_usage fails only with
-	 * -EBADMSG, and still fills in the limit's name. */
-	for (i = 0; i < h->limits_count; i++)
-		if (rlc_usage(h, i, &s->limits[i].usage) != 0) {
-			s->limits[i].corrupt = true;
+	 * -EBADMSG (a corrupt state or mode word), and still fills in the
+	 * limit's names and ceilings. */
+	for (i = 0; i < h->limits_count; i++) {
+		struct snapshot_limit *l = &s->limits[i];
+
+		if (rlc_usage(h, i, &l->usage) != 0) {
+			l->corrupt = true;
 			s->corrupt_count++;
 		}
+		l->exchange = h->limits[i].exchange;
+		l->account = h->limits[i].account;
+		l->kind = scope_kind(h, &h->limits[i]);
+	}
 	s->limits_count = h->limits_count;
+	group_order(s, s->accounts, s->order);
 	for (i = 0; i < s->client_records; i++) {
 		struct snapshot_client *c = &s->clients[s->clients_count];
 
@@ -64,8 +116,15 @@ void snapshot_free(struct snapshot *s)
 {
 	free(s->limits);
 	free(s->clients);
+	free(s->exchanges);
+	free(s->order);
+	free(s->accounts);
 	s->limits = NULL;
 	s->clients = NULL;
+	s->exchanges = NULL;
+	s->order = NULL;
+	s->accounts = NULL;
 	s->limits_count = 0;
 	s->clients_count = 0;
+	s->exchanges_count = 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One reading of an open segment: the header, every limit's usage and every
- * registered client, taken once so that the text and JSON reports print the
+ * One reading of an open segment: the header, every exchange's mode, every
+ * limit's usage and every registered client, taken once so that the text and JSON reports print the
  * same numbers.  The layout comes from the copy the client API made when it
  * validated the segment; from the segment itself only atomic words are read.
  */
@@ -16,6 +16,16 @@
 struct snapshot_limit {
 	struct rlc_usage usage; /* names point into the handle's private copy */
 	bool corrupt;           /* its shared state is one no interleaving produces */
+	uint32_t exchange;      /* index into the catalog's exchanges, or RLC_NONE */
+	uint32_t account;       /* index into the catalog's accounts, or RLC_NONE */
+	enum rlc_scope_kind kind; /* of its scope */
+};
+
+struct snapshot_exchange {
+	const struct rlc_exchange_view *view; /* the handle's private copy */
+	uint64_t word;     /* its mode word (rlc/mode.h) as read */
+	int mode;          /* the mode in force: its index, or -EBADMSG */
+	uint64_t until_ns; /* when it ends (CLOCK_MONOTONIC); 0 for normal */
 };
 
 struct snapshot_client {
@@ -27,6 +37,7 @@ struct snapshot {
 	const char *segment; /* name as opened */
 	const char *label;   /* the name as messages give it: with its source */
 	uint64_t now_ns;     /* when the header was read */
+	uint64_t wall_ns;    /* the same instant in CLOCK_REALTIME */
 	uint32_t layout_major;
 	uint32_t layout_minor;
 	uint64_t size;
@@ -43,6 +54,13 @@ struct snapshot {
 	uint32_t limits_count;
 	uint32_t corrupt_count; /* limits whose state is corrupt */
 	struct snapshot_limit *limits;
+	const struct rlc_catalog *cat; /* the handle's: names of accounts and modes */
+	char (*scopes)[RLC_NAME_MAX];  /* the handle's scope names */
+	uint32_t exchanges_count;
+	uint32_t mode_corrupt_count; /* exchanges whose mode word names no mode */
+	struct snapshot_exchange *exchanges;
+	uint32_t *order;    /* every limit id, in the text report's order (group.h) */
+	uint32_t *accounts; /* every account index, each exchange's by name */
 	uint32_t client_records; /* size of the clients table */
 	uint32_t clients_count;  /* records in use */
 	struct snapshot_client *clients;
@@ -51,7 +69,7 @@ struct snapshot {
 /*
  * Read the segment `h` (opened, read-only is enough), called `segment`
  * (`label` in messages), into *s.  The limit names stay valid while `h` is
- * open.  Returns 0, or -ENOMEM.  If the segment was truncated meanwhile,
+ * open, and so do the catalog's.  Returns 0, or -ENOMEM.  If the segment was truncated meanwhile,
  * what was read came from the zero pages that replaced it: the caller asks
  * rlc_guard_tripped() afterwards.
  */
