@@ -907,10 +907,6 @@ static void test_config_mode_errors(void **state)
 			      "rlc.ini: [mode ex burst] duration: \"8d\" is outside 1s..7d");
 	refused_with_exchange("[mode ex burst]\nbufer = 1%\n",
 			      "rlc.ini: [mode ex burst] bufer: unknown key; did you mean buffer?");
-	/* a buffer that would shut a small limit while the mode is on */
-	refused("[exchange ex]\n[limit ex.ip.w]\ncapacity = 5\ninterval = 1s\n"
-		"[mode ex safe]\nbuffer = 90%\n",
-		"rlc.ini: [mode ex safe] buffer: leaves nothing of capacity 5 of limit ex.ip.w");
 	used = (size_t)snprintf(text, sizeof(text), "[exchange ex]\n[limit ex.ip.w]\ncapacity = 5\n"
 						    "interval = 1s\n");
 	for (i = 0; i < 8; i++)

@@ -24,7 +24,7 @@
 
 struct rlc_mode_view {
 	char name[RLC_NAME_MAX];
-	uint32_t buffer_ppm; /* or RLC_NONE: each limit keeps its own */
+	uint32_t buffer_ppm; /* the most buffer a limit keeps while on; RLC_NONE: its own */
 	uint32_t lowest;     /* lowest priority admitted */
 	uint32_t reserve_ppm;
 	uint64_t duration_ns;
@@ -360,8 +360,10 @@ static inline int rlc__catalog_endpoint(const void *base, const struct rlc_layou
 static inline uint32_t rlc__mode_ceiling(const struct rlc_limit_view *v,
 					 const struct rlc_mode_view *m, uint32_t p)
 {
-	uint32_t effective = m->buffer_ppm == RLC_NONE ? v->effective
-						       : rlc_effective(v->capacity, m->buffer_ppm);
+	/* a mode lowers buffers, never raises one: a limit keeps the smaller */
+	uint32_t effective = m->buffer_ppm == RLC_NONE || m->buffer_ppm >= v->buffer_ppm
+				     ? v->effective
+				     : rlc_effective(v->capacity, m->buffer_ppm);
 
 	if (p > m->lowest)
 		return 0; /* the mode admits no request of this priority */

@@ -201,7 +201,7 @@ struct rlc_exchange {
 
 struct rlc_mode {
 	uint32_t name;         /* index into names */
-	uint32_t buffer_ppm;   /* every limit's buffer while on, or RLC_NONE: each its own */
+	uint32_t buffer_ppm;   /* the most buffer a limit keeps while on, or RLC_NONE */
 	uint32_t lowest;       /* lowest priority admitted (enum rlc_priority) */
 	uint32_t reserve_ppm;  /* scale of every reserve, 1000000 = as configured */
 	uint64_t duration_ns;  /* how long rlctl mode sets it by default */

@@ -570,7 +570,7 @@ static int read_all_sections(struct parse *p, struct rlc_config *cfg)
 	    (err = read_rlcd(p, cfg)) || (err = cfg_read_exchanges(p, cfg)) ||
 	    (err = cfg_read_modes(p, cfg)) || (err = cfg_read_limits(p, cfg)) ||
 	    (err = cfg_read_accounts(p, cfg)) || (err = cfg_place_limits(p, cfg)) ||
-	    (err = cfg_check_modes(p, cfg)) || (err = cfg_read_endpoints(p, cfg)))
+	    (err = cfg_read_endpoints(p, cfg)))
 		return err;
 	if (rlc_layout_size(cfg) == 0)
 		return cfg_fail(p, NULL, NULL,

@@ -98,8 +98,6 @@ int cfg_section_exchange(const struct parse *p, const struct section *s,
 /* exchange.c: [exchange] first, then [mode], in file order. */
 int cfg_read_exchanges(struct parse *p, struct rlc_config *cfg);
 int cfg_read_modes(const struct parse *p, struct rlc_config *cfg);
-/* Once the limits are placed: no mode's buffer may leave a limit nothing. */
-int cfg_check_modes(const struct parse *p, const struct rlc_config *cfg);
 
 /* limit.c: every [limit] into p->decls, in file order. */
 int cfg_read_limits(struct parse *p, const struct rlc_config *cfg);
