@@ -416,7 +416,30 @@ struct rlc__request {
 	uint64_t now;  /* CLOCK_MONOTONIC */
 	uint64_t real; /* CLOCK_REALTIME, read when a fixed limit first needs it; 0 before */
 	uint32_t prio;
+	/* The mode word of the last exchange a take read, and its mode:
+	 * the limits of one request mostly share their exchange. */
+	uint32_t exchange; /* RLC_NONE until a take read one */
+	int mode;
+	uint64_t word;
 };
+
+/*
+ * The mode in force for exchange *x on request *r (rlc/mode.h): its index,
+ * or -EBADMSG.  Reads the word once per request and exchange.
+ */
+static inline int rlc__mode_of(const struct rlc *h, const struct rlc_exchange_view *x,
+			       struct rlc__request *r)
+{
+	uint32_t i = (uint32_t)(x - h->cat.exchanges);
+
+	if (r->exchange != i) {
+		/* Self-contained word (rlc/mode.h): relaxed. */
+		r->word = rlc__load_relaxed(x->mode);
+		r->mode = rlc_mode_current(r->word, r->now, x->modes_count);
+		r->exchange = i;
+	}
+	return r->mode;
+}
 
 /* The exchange of limit *v, or NULL. */
 static inline const struct rlc_exchange_view *rlc__exchange_of(const struct rlc *h,
@@ -448,21 +471,17 @@ static inline int rlc__take(const struct rlc *h, uint32_t id, struct rlc__reques
 {
 	const struct rlc_limit_view *v = &h->limits[id];
 	const struct rlc_exchange_view *x = rlc__exchange_of(h, v);
-	uint64_t word = 0, until;
+	uint64_t until;
 	uint32_t ceiling;
-	int mode = (int)RLC_MODE_NORMAL;
+	int mode = x ? rlc__mode_of(h, x, r) : (int)RLC_MODE_NORMAL;
 
-	if (x) {
-		/* Self-contained word (rlc/mode.h): relaxed. */
-		word = rlc__load_relaxed(x->mode);
-		if ((mode = rlc_mode_current(word, r->now, x->modes_count)) < 0)
-			return -EBADMSG;
-	}
+	if (mode < 0)
+		return -EBADMSG;
 	ceiling = v->ceiling[mode][r->prio];
 	if (weight > ceiling) {
 		if (weight > v->ceiling[RLC_MODE_NORMAL][r->prio])
 			return -E2BIG;
-		*retry_ns = rlc_mode_until(word) - r->now; /* the mode has not ended */
+		*retry_ns = rlc_mode_until(r->word) - r->now; /* the mode has not ended */
 		return -EAGAIN;
 	}
 	if (rlc_priority_yield(v->waiting, r->prio, r->now, &until)) {
@@ -610,7 +629,9 @@ static inline int rlc__take_all(struct rlc *h, struct rlc_grant *g, uint32_t pri
 	r.prio = g->priority = prio;
 	do {
 		r.now = g->now_ns = rlc_now_ns();
-		r.real = 0;
+		r.real = r.word = 0;
+		r.exchange = RLC_NONE;
+		r.mode = (int)RLC_MODE_NORMAL;
 		for (taken = 0; taken < g->count; taken++) {
 			err = rlc__take(h, g->id[taken], &r, g->weight[taken], &g->token[taken],
 					&retry_ns);
@@ -667,7 +688,9 @@ static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rl
 	r.prio = RLC_PRIO_NORMAL;
 	do {
 		r.now = g->now_ns = rlc_now_ns();
-		r.real = 0;
+		r.real = r.word = 0;
+		r.exchange = RLC_NONE;
+		r.mode = (int)RLC_MODE_NORMAL;
 		err = rlc__take(h, id, &r, weight, &g->token[0], &retry_ns);
 	} while (rlc__retake(&err, retry_ns));
 	return rlc__decided(h, g, err, id, retry_ns, weight);
@@ -760,7 +783,7 @@ static inline int rlc_refund(struct rlc *h, struct rlc_grant *g)
  */
 static inline int rlc__used(const struct rlc *h, const struct rlc_limit_view *v, uint64_t *used)
 {
-	struct rlc__request r = { 0, 0, 0 };
+	struct rlc__request r = { 0, 0, 0, RLC_NONE, 0, 0 };
 	uint64_t seen = 0;
 	int err;
 

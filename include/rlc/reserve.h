@@ -85,8 +85,19 @@ static inline int rlc_endpoint_id(const struct rlc *h, int exchange, const char 
 /* Does `v` say yes: true, yes or 1, in any case? */
 static inline int rlc__truthy(const char *v)
 {
-	return v && (strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0 ||
-		     strcmp(v, "1") == 0);
+	/* the first byte settles most values without a call */
+	switch (v ? v[0] : '\0') {
+	case 't':
+	case 'T':
+		return strcasecmp(v, "true") == 0;
+	case 'y':
+	case 'Y':
+		return strcasecmp(v, "yes") == 0;
+	case '1':
+		return v[1] == '\0';
+	default:
+		return 0;
+	}
 }
 
 /* The account a request of endpoint *e counts on: *a, or NULL if none. */
