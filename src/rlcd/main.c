@@ -32,7 +32,7 @@ static const char help[] =
 	"Create (or adopt) the rlc shared-memory segment and keep it healthy.\n"
 	"\n"
 	"  -c, --config FILE   configuration (default " RLC_CONFIG_PATH ",\n"
-	"                      else the built-in Binance USD-M profile)\n"
+	"                      else the built-in default: six exchange profiles)\n"
 	"  -s, --segment NAME  segment, e.g. /rlc (default $RLC_SEGMENT, then the\n"
 	"                      configuration's segment, then /rlc)\n"
 	"  -n, --check [FILE]  check the configuration (FILE, as -c FILE), print a\n"
