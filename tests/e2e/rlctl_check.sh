@@ -42,44 +42,7 @@ like_rlcd() {
 		fail "$1: rlcd --check says '$(cat "$tmp/rlcd.err")', rlctl check '$(cat "$tmp/err")'"
 }
 
-cat >"$tmp/good.ini" <<EOF
-[rlcd]
-clients = 8
-
-[exchange ex1]
-
-[limit ex1.ip.weight]
-capacity = 1000
-interval = 1m
-reserve-low = 20%
-reserve-normal = 10%
-reserve-high = 5%
-
-[limit ex1.account.orders]
-capacity = 100
-interval = 10s
-
-[account ex1 beta]
-[account ex1 alpha]
-
-[mode ex1 liquidation]
-lowest = high
-reserve = 0%
-duration = 15m
-
-[endpoint ex1 get /depth]
-priority = low
-ip.weight = by limit 100:5 500:10 *:20 default 10
-
-[endpoint ex1 post /order]
-priority = high
-ip.weight = 1
-account.orders = 1
-
-[limit other.thing]
-capacity = 5
-interval = 1s
-EOF
+cp "$(dirname "$0")/two_accounts.ini" "$tmp/good.ini"
 
 echo "1. a valid configuration: one line, its counts"
 check "$tmp/good.ini"
@@ -113,8 +76,9 @@ bad mode-priority 's/^lowest = high/lowest = highest/' \
 	"[mode ex1 liquidation] lowest: \"highest\" is not a priority: critical, high, normal or low"
 bad mode-duration 's/^duration = 15m/duration = 15x/' \
 	"[mode ex1 liquidation] duration: \"15x\" is not a duration: write a whole number and a unit, e.g. 100ms or 1m (units: ns us ms s m h d)"
+line=$(grep -n '^\[mode ex1 liquidation\]' "$tmp/good.ini" | cut -d: -f1)
 bad mode-exchange 's/^\[mode ex1 liquidation\]/[mode ex9 liquidation]/' \
-	"[mode ex9 liquidation]: exchange ex9 is not declared (line 20); add [exchange ex9]"
+	"[mode ex9 liquidation]: exchange ex9 is not declared (line $line); add [exchange ex9]"
 bad endpoint-limit 's/^account.orders = 1/account.nope = 1/' \
 	"[endpoint ex1 post /order] account.nope: unknown key: it is neither priority nor critical-if, and exchange ex1 has no limit ex1.account.nope (a limit key names one as ip.NAME, account.NAME or the rest of its name after ex1.)"
 bad capacity 's/^capacity = 5$/capacity = five/' \

@@ -76,53 +76,7 @@ wait_mode() {
 	poll in_mode "$1"
 }
 
-cat >"$tmp/ex.ini" <<EOF
-[rlcd]
-heartbeat = 20ms
-clients = 8
-mode = 0644
-
-[exchange ex1]
-
-[limit ex1.ip.weight]
-capacity = 1000
-interval = 1m
-slots = 8
-buffer = 10%
-reserve-low = 20%
-reserve-normal = 10%
-reserve-high = 5%
-
-[limit ex1.account.orders]
-capacity = 100
-interval = 10s
-slots = 8
-
-[account ex1 beta]
-[account ex1 alpha]
-
-[mode ex1 liquidation]
-lowest = high
-reserve = 0%
-duration = 15m
-
-[mode ex1 burst]
-buffer = 1%
-duration = 2m
-
-[endpoint ex1 get /depth]
-priority = low
-ip.weight = by limit 100:5 500:10 *:20 default 10
-
-[endpoint ex1 post /order]
-priority = high
-ip.weight = 1
-account.orders = 1
-
-[limit other.thing]
-capacity = 5
-interval = 1s
-EOF
+cp "$(dirname "$0")/two_accounts.ini" "$tmp/ex.ini"
 
 echo "1. status groups limits by exchange and scope, with accounts, modes and what may pass"
 start_rlcd rlcd.log "$tmp/ex.ini"
