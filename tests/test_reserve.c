@@ -5,6 +5,7 @@
  * that keep a waiting higher priority from being starved.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -490,6 +491,76 @@ static void test_reserve_waiting_high_is_not_starved(void **state)
 	ini_segment_close(&seg);
 }
 
+/*
+ * Threads standing in for processes, for TSan: floods at every priority,
+ * waiters leaving marks, a mode switched back and forth and usage read,
+ * each thread on its own handle of one segment.  Every call must end in a
+ * grant, a refusal or a timeout, and every grant be refunded whole.
+ */
+struct racer {
+	const struct ini_segment *seg;
+	uint32_t endpoint;
+	int prio; /* -1: switch modes and read usage instead */
+	unsigned grants;
+	int failed;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	uint64_t end = rlc_now_ns() + 300 * MS;
+	struct rlc_usage u;
+	struct rlc_grant g;
+	struct rlc h;
+	int err;
+
+	if (ini_segment_attach(r->seg, &h, "racer")) {
+		r->failed = -1;
+		return NULL;
+	}
+	while (rlc_now_ns() < end) {
+		if (r->prio < 0) {
+			/* 50 ms: a preempted setter's end is still ahead when it stores it */
+			err = rlc_mode_set(&h, 0, 1 + (r->grants++ & 1), rlc_now_ns() + 50 * MS);
+			if (!err)
+				err = rlc_usage(&h, 0, &u);
+		} else {
+			err = rlc_reserve_wait(&h, r->endpoint, NULL, 0, RLC_ACCOUNT_ONLY, r->prio,
+					       rlc_now_ns() + 5 * MS, &g);
+			if (!err) {
+				r->grants++;
+				err = rlc_refund(&h, &g);
+			} else if (err == -ETIMEDOUT || err == -EAGAIN) {
+				err = 0;
+			}
+		}
+		if (err)
+			r->failed = err;
+	}
+	rlc_close(&h);
+	return NULL;
+}
+
+static void test_reserve_threads_race(void **state)
+{
+	struct fixture *f = *state;
+	struct racer r[5];
+	pthread_t t[5];
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		r[i] = (struct racer){ &f->seg, (uint32_t)f->ping, i < 4 ? i : -1, 0, 0 };
+		assert_int_equal(pthread_create(&t[i], NULL, race, &r[i]), 0);
+	}
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(r[i].failed, 0);
+	}
+	assert_true(r[RLC_PRIO_CRITICAL].grants > 0);
+	assert_int_equal(rlc_mode_set(&f->h, 0, 0, 0), 0);
+	assert_int_equal(used(f, f->ip), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +584,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reserve_marks_hold_lower_priorities, setup,
 						teardown),
 		cmocka_unit_test(test_reserve_waiting_high_is_not_starved),
+		cmocka_unit_test_setup_teardown(test_reserve_threads_race, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
