@@ -1101,6 +1101,16 @@ static void test_config_endpoint_errors(void **state)
 	size_t used;
 	int i;
 
+	/* a weight above the capacity could never be granted */
+	refused_with_exchange("[endpoint ex get /x]\nip.weight = 2401\n",
+			      "rlc.ini: [endpoint ex get /x] ip.weight: clause 1 weighs 2401, more "
+			      "than the capacity 2400 of ex.ip.weight: no such request could ever "
+			      "be granted");
+	refused_with_exchange("[endpoint ex post /x]\naccount.orders-10s = by n 1:1 *:301 "
+			      "default 1\n",
+			      "rlc.ini: [endpoint ex post /x] account.orders-10s: clause 1 weighs "
+			      "301, more than the capacity 300 of ex.main.orders-10s: no such "
+			      "request could ever be granted");
 	refused_with_exchange("[endpoint other get /x]\nip.weight = 1\n",
 			      "rlc.ini: [endpoint other get /x]: exchange other is not declared "
 			      "(line 12); add [exchange other]");

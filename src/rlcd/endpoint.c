@@ -6,6 +6,7 @@
  * with the RULE of its weight, which rule.c parses.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +117,37 @@ static int count_param(const char *param, char (*seen)[RLC_PARAM_MAX], uint32_t 
 	return 0;
 }
 
+/* The limit configuration a link of exchange `e` counts against: the
+ * account template's as its first account lays it out. */
+static const struct rlc_limit_config *link_limit(const struct rlc_config *cfg, uint32_t e,
+						 const struct rlc_link_config *link)
+{
+	uint32_t a;
+
+	if (link->limit != RLC_NONE)
+		return &cfg->limits[link->limit];
+	for (a = 0; a < cfg->accounts_count; a++)
+		if (cfg->accounts[a].exchange == e)
+			return &cfg->limits[cfg->accounts[a].limits_first + link->account_slot];
+	return NULL;
+}
+
+/* A tier no request can ever be granted: a weight above the capacity. */
+static int weights_fit(const struct parse *p, const struct section *s, const char *key,
+		       const struct rlc_link_config *link, const struct rlc_limit_config *lc)
+{
+	uint32_t c, t;
+
+	for (c = 0; lc && c < link->clauses; c++)
+		for (t = 0; t < link->clause[c].tiers; t++)
+			if (link->clause[c].weight[t] > lc->capacity)
+				return cfg_fail(p, s, key,
+						"clause %u weighs %" PRIu32 ", more than the capacity %" PRIu32
+						" of %s: no such request could ever be granted",
+						c + 1, link->clause[c].weight[t], lc->capacity, lc->name);
+	return 0;
+}
+
 static int read_link(const struct parse *p, const struct rlc_config *cfg, const struct section *s,
 		     uint32_t e, const char *key, struct rlc_endpoint_config *ep,
 		     char (*params)[RLC_PARAM_MAX], uint32_t *nparams)
@@ -137,6 +169,8 @@ static int read_link(const struct parse *p, const struct rlc_config *cfg, const 
 		return err;
 	if (rlc_rule_parse(val, link, why, sizeof(why)))
 		return cfg_fail(p, s, key, "%s", why);
+	if ((err = weights_fit(p, s, key, link, link_limit(cfg, e, link))))
+		return err;
 	for (c = 0; c < link->clauses; c++)
 		if (link->clause[c].kind != RLC_CLAUSE_CONST &&
 		    count_param(link->clause[c].param, params, nparams))

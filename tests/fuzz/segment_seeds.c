@@ -2,7 +2,8 @@
 /*
  * Seeds for fuzz_segment.c: segments laid out by rlcd's own layout code (the
  * shipped rlc.ini, and small hand-built ones), with fixed times and pids so
- * that their bytes change only when the layout or etc/rlc.ini does.
+ * that their bytes change only when the layout or the built-in default
+ * (etc/rlc.ini.head and the six profiles in etc/) does.
  *
  *   rlc-fuzz-seeds DIR          write the seeds into DIR
  *   rlc-fuzz-seeds --check DIR  exit 1 unless DIR holds exactly these bytes
@@ -222,7 +223,7 @@ int main(int argc, char **argv)
 		free(seeds[i].base);
 	}
 	if (!ok && check)
-		fprintf(stderr, "rlc-fuzz-seeds: stale seeds (the layout or etc/rlc.ini changed): "
+		fprintf(stderr, "rlc-fuzz-seeds: stale seeds (the layout or a profile in etc/ changed): "
 				"rewrite them with %s %s\n", argv[0], argv[2]);
 	return ok ? 0 : 1;
 }
