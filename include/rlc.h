@@ -528,6 +528,7 @@ static inline int rlc__start(const struct rlc *h, struct rlc_grant *g)
 		return -EINVAL;
 	g->count = 0;
 	g->refused_by = -1;
+	g->retry_ns = 0;
 	g->endpoint = -1;
 	g->account = -1;
 	g->priority = RLC_PRIO_NORMAL;
@@ -567,6 +568,8 @@ static inline int rlc__prepare(const struct rlc *h, const uint32_t *ids, const u
 	for (i = 0; i < n && !err; i++)
 		if (!(err = rlc__check_take(h, ids[i], weights[i])))
 			err = rlc__add_part(g, ids[i], weights[i]);
+		else if (err == -E2BIG)
+			g->refused_by = (int32_t)ids[i];
 	if (err)
 		g->count = 0;
 	return err;
@@ -680,8 +683,11 @@ static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rl
 	uint64_t retry_ns = 0;
 	int err = rlc__start(h, g);
 
-	if (err || (err = rlc__check_take(h, id, weight)))
+	if (err || (err = rlc__check_take(h, id, weight))) {
+		if (err == -E2BIG)
+			g->refused_by = (int32_t)id;
 		return err;
+	}
 	g->count = 1;
 	g->id[0] = id;
 	g->weight[0] = weight;

@@ -133,6 +133,39 @@ static void test_reserve_lookups(void **state)
 	assert_int_equal(rlc_account_id(&f->h, f->ex, "nope"), -ENOENT);
 	assert_int_equal(rlc_mode_id(&f->h, f->ex, "normal"), 0);
 	assert_int_equal(rlc_mode_id(&f->h, f->ex, "liquidation"), 2);
+	assert_string_equal(rlc_mode_name(&f->h, f->ex, 1), "burst");
+	assert_null(rlc_mode_name(&f->h, f->ex, 3));
+}
+
+static void test_reserve_clock_offset(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t day = INT64_C(86400) * 1000000000;
+	int64_t offset = 1;
+
+	assert_int_equal(rlc_clock_offset_get(&f->h, f->ex, &offset), 0);
+	assert_int_equal(offset, 0);
+	assert_int_equal(rlc_clock_offset_set(&f->h, f->ex, -1500 * (int64_t)MS), 0);
+	assert_int_equal(rlc_clock_offset_get(&f->h, f->ex, &offset), 0);
+	assert_int_equal(offset, -1500 * (int64_t)MS);
+	assert_int_equal(rlc_clock_offset_set(&f->h, f->ex, day + 1), -EINVAL);
+	assert_int_equal(rlc_clock_offset_set(&f->h, 7, 0), -EINVAL);
+}
+
+/* A weight no limit of rlc_try's can hold names the limit, as a reserve does. */
+static void test_reserve_try_e2big_names_the_limit(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t ids[2] = { (uint32_t)f->main_orders, (uint32_t)f->ip };
+	uint32_t weights[2] = { 1, 101 };
+	struct rlc_grant g;
+
+	assert_int_equal(rlc_try(&f->h, (uint32_t)f->ip, 101, &g), -E2BIG);
+	assert_int_equal(g.refused_by, f->ip);
+	assert_int_equal(g.retry_ns, 0);
+	assert_int_equal(rlc_try_n(&f->h, ids, weights, 2, &g), -E2BIG);
+	assert_int_equal(g.refused_by, f->ip);
+	assert_int_equal(g.count, 0);
 }
 
 static void test_reserve_weight_by_rule(void **state)
@@ -565,6 +598,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reserve_lookups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_clock_offset, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_try_e2big_names_the_limit, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_weight_by_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_order_takes_ip_and_account, setup,
 						teardown),

@@ -272,6 +272,14 @@ static inline int rlc_mode_id(const struct rlc *h, int exchange, const char *nam
 	return -ENOENT;
 }
 
+/* The name of mode `mode` of exchange `exchange`, or NULL for a bad id. */
+static inline const char *rlc_mode_name(const struct rlc *h, int exchange, uint32_t mode)
+{
+	if (!rlc__exchange_ok(h, exchange) || mode >= h->cat.exchanges[exchange].modes_count)
+		return NULL;
+	return h->cat.exchanges[exchange].modes[mode].name;
+}
+
 /*
  * The mode in force on exchange `exchange`: its id in *mode and when it
  * ends in *until_ns (CLOCK_MONOTONIC; 0 for normal).  A mode whose time
@@ -313,6 +321,41 @@ static inline int rlc_mode_set(struct rlc *h, int exchange, uint32_t mode, uint6
 	if (rlc__truncated(h))
 		return -EBADMSG;
 	rlc__store_relaxed(h->cat.exchanges[exchange].mode, rlc_mode_word(mode, until_ns));
+	return 0;
+}
+
+/*
+ * The offset of exchange `exchange`'s clock from CLOCK_REALTIME, in ns
+ * (positive: the exchange is ahead), which its fixed limits add to
+ * CLOCK_REALTIME to find their intervals (rlc/fixed.h).  Returns 0 with it
+ * in *offset_ns, or -EINVAL.
+ */
+static inline int rlc_clock_offset_get(const struct rlc *h, int exchange, int64_t *offset_ns)
+{
+	if (!rlc__exchange_ok(h, exchange) || !offset_ns)
+		return -EINVAL;
+	/* Self-contained word: relaxed.  Two's complement, as stored. */
+	*offset_ns = (int64_t)rlc__load_relaxed(h->cat.exchanges[exchange].clock_offset);
+	return rlc__truncated(h) ? -EBADMSG : 0;
+}
+
+/*
+ * Set that offset for every process at once, from the next clock read of
+ * each.  Moving it back by more than an interval less the guard makes the
+ * exchange's fixed limits refuse until the clock catches up (a word already
+ * holds a later interval); move it back in small steps.  Wait-free.
+ * Returns 0; -EINVAL for a bad id, a read-only handle, or an offset beyond
+ * a day either way; -EBADMSG once the segment was truncated.
+ */
+static inline int rlc_clock_offset_set(struct rlc *h, int exchange, int64_t offset_ns)
+{
+	const int64_t day = INT64_C(86400) * 1000000000;
+
+	if (!rlc__exchange_ok(h, exchange) || !h->self || offset_ns > day || offset_ns < -day)
+		return -EINVAL;
+	if (rlc__truncated(h))
+		return -EBADMSG;
+	rlc__store_relaxed(h->cat.exchanges[exchange].clock_offset, (uint64_t)offset_ns);
 	return 0;
 }
 
