@@ -27,7 +27,8 @@ static int reference_init(struct reference *r, enum rlc_algorithm algorithm, cha
 			  size_t len)
 {
 	struct rlc_limit_config lc = {.name = "check", .scope = "check", .algorithm = algorithm,
-				      .capacity = CHECK_CAPACITY};
+				      .capacity = CHECK_CAPACITY, .exchange = RLC_NONE,
+				      .account = RLC_NONE};
 	struct rlc_config cfg = {.limits_count = 1, .limits = &lc};
 	struct rlc_layout lay;
 	uint32_t ring_end = 0;
