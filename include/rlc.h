@@ -424,19 +424,18 @@ struct rlc__request {
 };
 
 /*
- * The mode in force for exchange *x on request *r (rlc/mode.h): its index,
- * or -EBADMSG.  Reads the word once per request and exchange.
+ * The mode in force for exchange *x (id `exchange`) on request *r
+ * (rlc/mode.h): its index, or -EBADMSG.  Reads the word once per request
+ * and exchange.
  */
-static inline int rlc__mode_of(const struct rlc *h, const struct rlc_exchange_view *x,
+static inline int rlc__mode_of(const struct rlc_exchange_view *x, uint32_t exchange,
 			       struct rlc__request *r)
 {
-	uint32_t i = (uint32_t)(x - h->cat.exchanges);
-
-	if (r->exchange != i) {
+	if (r->exchange != exchange) {
 		/* Self-contained word (rlc/mode.h): relaxed. */
 		r->word = rlc__load_relaxed(x->mode);
 		r->mode = rlc_mode_current(r->word, r->now, x->modes_count);
-		r->exchange = i;
+		r->exchange = exchange;
 	}
 	return r->mode;
 }
@@ -459,6 +458,20 @@ static inline uint64_t rlc__exchange_clock(const struct rlc_exchange_view *x,
 }
 
 /*
+ * Why `weight`, above limit *v's ceiling for request *r in mode `mode`, is
+ * refused: -E2BIG when it fits normal's ceiling neither, else -EAGAIN until
+ * the mode ends.
+ */
+static inline int rlc__over_ceiling(const struct rlc_limit_view *v, const struct rlc__request *r,
+				    uint32_t weight, uint64_t *retry_ns)
+{
+	if (weight > v->ceiling[RLC_MODE_NORMAL][r->prio])
+		return -E2BIG;
+	*retry_ns = rlc_mode_until(r->word) - r->now; /* the mode has not ended */
+	return -EAGAIN;
+}
+
+/*
  * Take `weight` from limit `id` for request *r: within the ceiling of its
  * priority in the exchange's mode, behind the marks of waiting higher
  * priorities (rlc/priority.h).  Returns as the algorithm's take, or -E2BIG
@@ -473,17 +486,13 @@ static inline int rlc__take(const struct rlc *h, uint32_t id, struct rlc__reques
 	const struct rlc_exchange_view *x = rlc__exchange_of(h, v);
 	uint64_t until;
 	uint32_t ceiling;
-	int mode = x ? rlc__mode_of(h, x, r) : (int)RLC_MODE_NORMAL;
+	int mode = x ? rlc__mode_of(x, v->exchange, r) : (int)RLC_MODE_NORMAL;
 
 	if (mode < 0)
 		return -EBADMSG;
 	ceiling = v->ceiling[mode][r->prio];
-	if (weight > ceiling) {
-		if (weight > v->ceiling[RLC_MODE_NORMAL][r->prio])
-			return -E2BIG;
-		*retry_ns = rlc_mode_until(r->word) - r->now; /* the mode has not ended */
-		return -EAGAIN;
-	}
+	if (weight > ceiling)
+		return rlc__over_ceiling(v, r, weight, retry_ns);
 	if (rlc_priority_yield(v->waiting, r->prio, r->now, &until)) {
 		*retry_ns = until - r->now;
 		return -EAGAIN;

@@ -363,7 +363,8 @@ static void test_reserve_mode_liquidation(void **state)
 	/* LOW waits for the mode's end */
 	assert_int_equal(reserve1(f, f->depth, NULL, NULL, RLC_ACCOUNT_ONLY, -1, &g), -EAGAIN);
 	assert_int_equal(g.refused_by, f->ip);
-	assert_true(g.retry_ns > 59000 * MS && g.retry_ns <= 60000 * MS);
+	/* exactly until the mode ends */
+	assert_int_equal(g.now_ns + g.retry_ns, until);
 	assert_int_equal(reserve1(f, f->order, NULL, NULL, f->main_acct, -1, &g), 0);
 	assert_int_equal(rlc_refund(&f->h, &g), 0);
 	/* back to normal at once */
@@ -440,7 +441,7 @@ static void test_reserve_marks_hold_lower_priorities(void **state)
 	rlc_priority_mark(v->waiting, RLC_PRIO_HIGH, now + 500 * MS);
 	assert_int_equal(reserve1(f, f->depth, NULL, NULL, RLC_ACCOUNT_ONLY, -1, &g), -EAGAIN);
 	assert_int_equal(g.refused_by, f->ip);
-	assert_true(g.retry_ns > 400 * MS && g.retry_ns <= 500 * MS);
+	assert_int_equal(g.now_ns + g.retry_ns, now + 500 * MS); /* until the mark */
 	assert_int_equal(reserve1(f, f->depth, NULL, NULL, RLC_ACCOUNT_ONLY, RLC_PRIO_NORMAL, &g),
 			 -EAGAIN);
 	assert_int_equal(reserve1(f, f->order, NULL, NULL, f->main_acct, RLC_PRIO_HIGH, &g), 0);

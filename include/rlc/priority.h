@@ -9,16 +9,19 @@
  *
  * Marks.  A request that waits (rlc_acquire, rlc_reserve_wait) leaves on the
  * limit that refused it a mark: waiting[p] = the latest time until which
- * some waiter of priority p still expects to take it, raised by atomic max.
- * A request of a lower priority yields while any higher priority's mark is
- * in the future, so traffic that arrives after a waiter cannot take the
- * room the waiter is waiting for.  The mark is a time, not a count: a
- * waiter that dies holds nobody back past min(its deadline, its wake-up +
- * RLC_WAIT_GRACE_NS), and no one has to clear it.
+ * some waiter of priority p still expects to take it, raised by atomic max,
+ * and waiting[RLC_WAIT_ANY] raised the same way, so that a request finds
+ * with one load that no mark holds it back.  A request of a lower priority
+ * yields while any higher priority's mark is in the future, so traffic that
+ * arrives after a waiter cannot take the room the waiter is waiting for.
+ * The mark is a time, not a count: a waiter that dies holds nobody back
+ * past min(its deadline, its wake-up + RLC_WAIT_GRACE_NS), and no one has
+ * to clear it.
  *
  * Memory order: a mark publishes nothing but itself, so every access is
- * relaxed.  A yield that reads a mark late only lets one lower-priority
- * grant through, which the waiter's next try (with a fresh mark) stops.
+ * relaxed.  A yield that reads a mark late (waiting[RLC_WAIT_ANY] before
+ * the waiter raised it, say) only lets one lower-priority grant through,
+ * which the waiter's next try, with a fresh mark, stops.
  */
 #ifndef RLC_PRIORITY_H
 #define RLC_PRIORITY_H
@@ -44,9 +47,12 @@ static inline uint32_t rlc_ceiling(uint32_t effective, uint32_t reserve_ppm, uin
 	return effective - (uint32_t)((uint64_t)effective * r / 1000000u);
 }
 
+/* The summary word: the latest mark of any priority. */
+#define RLC_WAIT_ANY (RLC_PRIOS - 1)
+
 /*
  * Must a request of priority p yield on the limit whose marks are
- * waiting[0 .. RLC_PRIOS - 2], at time `now`?  1 with the mark's time in
+ * waiting[0 .. RLC_PRIOS - 1], at time `now`?  1 with the mark's time in
  * *until, else 0.
  */
 static inline int rlc_priority_yield(const rlc_word *waiting, uint32_t p, uint64_t now,
@@ -54,6 +60,8 @@ static inline int rlc_priority_yield(const rlc_word *waiting, uint32_t p, uint64
 {
 	uint32_t q;
 
+	if (p == RLC_PRIO_CRITICAL || rlc__load_relaxed(&waiting[RLC_WAIT_ANY]) <= now)
+		return 0;
 	for (q = 0; q < p; q++) {
 		uint64_t mark = rlc__load_relaxed(&waiting[q]);
 
@@ -65,20 +73,25 @@ static inline int rlc_priority_yield(const rlc_word *waiting, uint32_t p, uint64
 	return 0;
 }
 
+/* Raise *word to `until` (atomic max).  A CAS fails only when another raised it. */
+static inline void rlc__raise(rlc_word *word, uint64_t until)
+{
+	uint64_t seen = rlc__load_relaxed(word);
+
+	while (seen < until && !rlc__cas_relaxed(word, &seen, until))
+		;
+}
+
 /*
- * Leave a mark of priority p until `until` (atomic max).  Lock-free: a CAS
- * fails only when another waiter raised the word.  The lowest priority
- * holds no one back and leaves none.
+ * Leave a mark of priority p until `until`, and raise the summary with it.
+ * Lock-free.  The lowest priority holds no one back and leaves none.
  */
 static inline void rlc_priority_mark(rlc_word *waiting, uint32_t p, uint64_t until)
 {
-	uint64_t seen;
-
-	if (p >= RLC_PRIOS - 1)
+	if (p >= RLC_PRIO_LOW)
 		return;
-	seen = rlc__load_relaxed(&waiting[p]);
-	while (seen < until && !rlc__cas_relaxed(&waiting[p], &seen, until))
-		;
+	rlc__raise(&waiting[p], until);
+	rlc__raise(&waiting[RLC_WAIT_ANY], until);
 }
 
 #endif /* RLC_PRIORITY_H */

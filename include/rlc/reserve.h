@@ -131,7 +131,7 @@ static inline int rlc__account_for(const struct rlc *h, const struct rlc_endpoin
 static inline int rlc__plan(const struct rlc *h, uint32_t endpoint, const struct rlc_param *params,
 			    unsigned n, int account, int priority, struct rlc_grant *g)
 {
-	const char *values[RLC_ENDPOINT_PARAMS_MAX];
+	const char *values[RLC_ENDPOINT_PARAMS_MAX] = { NULL };
 	const struct rlc_endpoint_view *e;
 	const struct rlc_account_view *a;
 	unsigned i, j;
@@ -142,8 +142,6 @@ static inline int rlc__plan(const struct rlc *h, uint32_t endpoint, const struct
 	if ((n && !params) || priority < RLC_PRIO_ENDPOINT || priority >= (int)RLC_PRIOS)
 		return -EINVAL;
 	e = &h->cat.endpoints[endpoint];
-	for (j = 0; j < e->params_count; j++)
-		values[j] = NULL;
 	/* Unknown parameters are ignored: the exchange takes many a rule never reads. */
 	for (i = 0; i < n; i++) {
 		const char *name = params[i].name;

@@ -138,9 +138,10 @@ struct rlc_limit {
 	rlc_word sum;   /* window: (head epoch, completed-slot sum) cache; fixed: odd interval */
 	rlc_word frees; /* window: (epoch, epochs until its oldest grant leaves) cache */
 	/* waiting[p]: until when a waiter of priority p holds lower priorities
-	 * back (CLOCK_MONOTONIC ns, raised by atomic max); see rlc/priority.h */
-	rlc_word waiting[RLC_PRIOS - 1];
-	uint8_t pad0[16];
+	 * back (CLOCK_MONOTONIC ns, raised by atomic max), and waiting[3] the
+	 * latest of them, one load for the common case; see rlc/priority.h */
+	rlc_word waiting[RLC_PRIOS];
+	uint8_t pad0[8];
 
 	/* Configuration, immutable once published. */
 	uint32_t name;        /* index into names */
@@ -341,7 +342,7 @@ struct rlc_limit_view {
 	rlc_word *sum;     /* window: (epoch, completed-slot sum) cache; fixed: odd interval */
 	rlc_word *frees;   /* window: (epoch, epochs until weight leaves the ring) cache */
 	rlc_word *ring;    /* window: its `slots` ring words; else NULL */
-	rlc_word *waiting; /* waiting[p] for p < RLC_PRIOS - 1, see rlc/priority.h */
+	rlc_word *waiting; /* waiting[0 .. RLC_PRIOS - 1], see rlc/priority.h */
 	uint64_t interval_ns;
 	uint64_t step_ns;   /* window: slot width; bucket: ns per unit */
 	uint64_t origin_ns; /* window: epoch 0 starts here */
