@@ -722,6 +722,27 @@ static inline uint64_t rlc__add_sat(uint64_t a, uint64_t b)
  * priority (rlc/priority.h) and sleep until it may fit.  Returns 0 to try
  * again, or -ETIMEDOUT when the wait would pass `deadline_ns`.
  */
+/*
+ * Was the refusal in *g the exchange's mode's (the weight above the
+ * refusing limit's ceiling in the mode in force), not the limit's room?
+ */
+static inline int rlc__mode_refused(const struct rlc *h, const struct rlc_grant *g)
+{
+	const struct rlc_limit_view *v = &h->limits[g->refused_by];
+	const struct rlc_exchange_view *x = rlc__exchange_of(h, v);
+	uint32_t i;
+	int mode;
+
+	if (!x)
+		return 0;
+	/* Self-contained word (rlc/mode.h): relaxed. */
+	mode = rlc_mode_current(rlc__load_relaxed(x->mode), g->now_ns, x->modes_count);
+	for (i = 0; mode > 0 && i < g->count && i < RLC_LINK_MAX; i++)
+		if (g->id[i] == (uint32_t)g->refused_by)
+			return g->weight[i] > v->ceiling[mode][g->priority];
+	return 0;
+}
+
 static inline int rlc__wait(struct rlc *h, const struct rlc_grant *g, uint64_t deadline_ns)
 {
 	struct timespec until;
@@ -731,7 +752,14 @@ static inline int rlc__wait(struct rlc *h, const struct rlc_grant *g, uint64_t d
 
 	if (wake > deadline_ns)
 		return -ETIMEDOUT;
-	if (g->refused_by >= 0 && (uint32_t)g->refused_by < h->limits_count)
+	if (g->refused_by < 0 || (uint32_t)g->refused_by >= h->limits_count)
+		; /* nothing to mark */
+	else if (rlc__mode_refused(h, g))
+		/* Every lower priority is shut out by the same mode: a mark would
+		 * only hold the limit idle should the mode end early.  Look again
+		 * now and then for such an end. */
+		wake = wake - g->now_ns > RLC_MODE_POLL_NS ? g->now_ns + RLC_MODE_POLL_NS : wake;
+	else
 		rlc_priority_mark(h->limits[g->refused_by].waiting, g->priority,
 				  mark < deadline_ns ? mark : deadline_ns);
 	until.tv_sec = (time_t)(wake / RLC_NS_PER_SEC);

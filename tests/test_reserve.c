@@ -252,6 +252,7 @@ static void test_reserve_all_or_nothing_across_scopes(void **state)
 			 -EAGAIN);
 	assert_int_equal(more.refused_by, f->main_orders);
 	assert_true(more.retry_ns > 0);
+	assert_int_equal(rlc__mode_refused(&f->h, &more), 0); /* a full limit's refusal */
 	assert_int_equal(used(f, f->ip), 9);
 	/* hedge still has its own budget */
 	assert_int_equal(reserve1(f, f->order, NULL, NULL, f->hedge, RLC_PRIO_CRITICAL, &more), 0);
@@ -367,6 +368,11 @@ static void test_reserve_mode_liquidation(void **state)
 	assert_int_equal(g.now_ns + g.retry_ns, until);
 	assert_int_equal(reserve1(f, f->order, NULL, NULL, f->main_acct, -1, &g), 0);
 	assert_int_equal(rlc_refund(&f->h, &g), 0);
+	/* a mode's refusal leaves no waiting mark: it would only hold the
+	 * limit idle should the mode end early */
+	assert_int_equal(reserve1(f, f->depth, NULL, NULL, RLC_ACCOUNT_ONLY, RLC_PRIO_NORMAL, &g),
+			 -EAGAIN);
+	assert_int_equal(rlc__mode_refused(&f->h, &g), 1);
 	/* back to normal at once */
 	assert_int_equal(rlc_mode_set(&f->h, f->ex, 0, 0), 0);
 	assert_int_equal(reserve1(f, f->depth, NULL, NULL, RLC_ACCOUNT_ONLY, -1, &g), 0);
@@ -388,8 +394,11 @@ static void test_reserve_mode_burst_and_its_end(void **state)
 				  RLC_PRIO_CRITICAL, &g),
 			 0);
 	assert_int_equal(rlc_refund(&f->h, &g), 0);
-	/* the end needs no rlcd: every client reads the time with the word */
-	while (rlc_now_ns() <= until)
+	/* the end needs no rlcd: every client reads the time with the word
+	 * (which holds it to the microsecond, rounded up) */
+	assert_int_equal(rlc_mode_get(&f->h, f->ex, &mode, &until), 0);
+	assert_int_equal(mode, 1);
+	while (rlc_now_ns() < until)
 		;
 	assert_int_equal(rlc_mode_get(&f->h, f->ex, &mode, &until), 0);
 	assert_int_equal(mode, 0);

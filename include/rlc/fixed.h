@@ -36,8 +36,8 @@
  * Invariant.  For every interval k, let G(k) be the grants never refunded
  * whose span meets k.  Then the weight of G(k) is at most the ceiling of
  * the last of them to add to k, so at most the limit's effective capacity
- * (the ceiling a caller passes, for its priority and mode, never exceeds
- * it).  By the span argument above, every request that reaches the
+ * in the mode in force (the ceiling a caller passes, for its priority and
+ * mode, never exceeds it).  By the span argument above, every request that reaches the
  * exchange inside interval k is one of G(k).  Proof:
  *   (1) A take returns 0 only after a successful add CAS, labelled k, on
  *       word(k) for every k from lo to hi: exactly the intervals its span
@@ -85,17 +85,19 @@
  * the two words hold it.
  *
  * Corruption.  Any process in the group can write these words.  A word
- * holding a later interval of the other parity no take writes; nor, unless
- * another process's exchange clock read more than 2W past this one's, one
- * more than two intervals past the span's end: both are -EBADMSG (a clock
- * or an offset that far off is a fault to fix, not to wait out).  Every
- * other value is merely a count: it may refuse or over-grant, never crash
- * or hang.  An x within 5W of 2^64 ns (past the year 2554; only a corrupt
+ * holding a later interval of the other parity no take writes: -EBADMSG.
+ * A later interval of the right parity, however far ahead, is refused
+ * (-EAGAIN) until the clock reaches it: a step back of CLOCK_REALTIME or of
+ * the exchange's offset, or a process stopped between its clock read and
+ * its take, produces one, so it is no proof of corruption; the refusal is
+ * the safe side, and the retry walks at most three intervals at a time.
+ * Every other value is merely a count: it may refuse or over-grant, never
+ * crash or hang.  An x within 5W of 2^64 ns (past the year 2554; only a corrupt
  * offset gives one) is -EOVERFLOW, so that no interval arithmetic wraps.
  * Bounds the caller has checked (rlc_segment_read_limit): 1 s <= W <= 1 d,
  * L + 2e < W, so every interval of a 64-bit x is below 2^35 and fits its
- * 40 bits; a ceiling <= v->effective <= RLC_COUNT_MAX, so a count never
- * reaches the label.
+ * 40 bits; a ceiling <= v->capacity <= RLC_COUNT_MAX (a mode may lower the
+ * buffer, never past the capacity), so a count never reaches the label.
  *
  * Memory order: relaxed throughout.  The proof uses only each word's own
  * modification order (every CAS, relaxed or not, replaces the value
@@ -143,15 +145,15 @@ static inline int rlc__fixed_span(const struct rlc_limit_view *v, uint64_t x, ui
 	return 0;
 }
 
-/* A word found at interval j > k by a take whose span ends in hi: corrupt? */
-static inline int rlc__fixed_corrupt(uint64_t j, uint64_t k, uint64_t hi)
+/* A word found at interval j > k: corrupt, since no take labels it so? */
+static inline int rlc__fixed_corrupt(uint64_t j, uint64_t k)
 {
-	return ((j ^ k) & 1) != 0 || j > hi + 2;
+	return ((j ^ k) & 1) != 0;
 }
 
-/* Add `weight` to interval k (of a span ending in hi) under `ceiling`. */
-static inline int rlc__fixed_add(const struct rlc_limit_view *v, uint64_t k, uint64_t hi,
-				 uint32_t weight, uint32_t ceiling)
+/* Add `weight` to interval k under `ceiling`. */
+static inline int rlc__fixed_add(const struct rlc_limit_view *v, uint64_t k, uint32_t weight,
+				 uint32_t ceiling)
 {
 	rlc_word *word = rlc__fixed_word(v, k);
 	/* Relaxed: see "Memory order" above; the CAS checks it. */
@@ -160,7 +162,7 @@ static inline int rlc__fixed_add(const struct rlc_limit_view *v, uint64_t k, uin
 	for (;;) {
 		j = RLC__EPOCH(w);
 		if (j > k)
-			return rlc__fixed_corrupt(j, k, hi) ? -EBADMSG : -EAGAIN;
+			return rlc__fixed_corrupt(j, k) ? -EBADMSG : -EAGAIN;
 		c = j == k ? RLC__COUNT(w) : 0;
 		if (c + weight > ceiling)
 			return -EAGAIN;
@@ -194,11 +196,11 @@ static inline int rlc__fixed_room(uint64_t w, uint64_t k, uint32_t weight, uint3
 
 /*
  * The wait from x after a refusal at interval k: to (j + 1)W + e for the
- * first j >= k whose next interval has room (see "Retry" above).  At most
- * three steps: words no later than a span's end plus two intervals (any
- * other is -EBADMSG) leave room in interval lo + 4 <= k + 4 for a weight
- * within the ceiling; a weight above it waits the three out and is refused
- * again.
+ * first j >= k whose next interval has room (see "Retry" above), walking
+ * at most three intervals: words no later than a span's end plus two
+ * leave room in interval k + 4 for a weight within the ceiling, and a take
+ * that finds a word further ahead (a clock stepped back) waits three
+ * intervals and is refused again, until its clock catches up.
  */
 static inline uint64_t rlc__fixed_retry(const struct rlc_limit_view *v, uint64_t x, uint64_t k,
 					uint32_t weight, uint32_t ceiling)
@@ -214,14 +216,13 @@ static inline uint64_t rlc__fixed_retry(const struct rlc_limit_view *v, uint64_t
 
 /*
  * Take `weight` from fixed limit *v at exchange-clock time x, filling no
- * interval past `ceiling` (<= v->effective: the caller's priority and
+ * interval past `ceiling` (<= v->capacity: the caller's priority and
  * mode ceiling).  Lock-free.  Returns 0 and the grant's intervals in
  * *token (lo << 1, plus 1 when it counts in lo + 1 too); -EAGAIN when an
  * interval of its span has no room, or its word has moved on to a later
  * interval (this clock is behind another process's), with the exact wait
  * from x, assuming no other traffic, in *retry_ns; -EBADMSG for a word no
- * process's plausible clock wrote (see "Corruption"); -EOVERFLOW for an x
- * past the year 2554.
+ * take writes (see "Corruption"); -EOVERFLOW for an x past the year 2554.
  */
 static inline int rlc_fixed_take(const struct rlc_limit_view *v, uint64_t x, uint32_t weight,
 				 uint32_t ceiling, uint64_t *token, uint64_t *retry_ns)
@@ -232,10 +233,10 @@ static inline int rlc_fixed_take(const struct rlc_limit_view *v, uint64_t x, uin
 	if (err)
 		return err;
 	k = lo;
-	err = rlc__fixed_add(v, k, hi, weight, ceiling);
+	err = rlc__fixed_add(v, k, weight, ceiling);
 	if (!err && hi != lo) {
 		k = hi;
-		if ((err = rlc__fixed_add(v, k, hi, weight, ceiling)))
+		if ((err = rlc__fixed_add(v, k, weight, ceiling)))
 			rlc__fixed_sub(v, lo, weight); /* all or nothing */
 	}
 	if (!err)
@@ -274,7 +275,7 @@ static inline int rlc_fixed_used(const struct rlc_limit_view *v, uint64_t x, uin
 	for (k = lo; k <= hi; k++) {
 		/* Relaxed: a figure for the caller. */
 		w = rlc__load_relaxed(rlc__fixed_word(v, k));
-		if (RLC__EPOCH(w) > k && rlc__fixed_corrupt(RLC__EPOCH(w), k, hi))
+		if (RLC__EPOCH(w) > k && rlc__fixed_corrupt(RLC__EPOCH(w), k))
 			return -EBADMSG;
 		if (RLC__EPOCH(w) >= k && RLC__COUNT(w) > most)
 			most = RLC__COUNT(w);

@@ -20,6 +20,8 @@
 #include "atomic.h"
 
 #define RLC_MODE_NORMAL 0u
+/* How often a request its mode refused looks whether the mode ended early. */
+#define RLC_MODE_POLL_NS UINT64_C(100000000) /* 100 ms */
 
 /* The word for mode `index` until `until_ns` (rounded up to a microsecond). */
 static inline uint64_t rlc_mode_word(uint32_t index, uint64_t until_ns)

@@ -158,13 +158,14 @@ static int read_link(const struct parse *p, const struct rlc_config *cfg, const 
 	uint32_t c;
 	int err;
 
-	if ((err = resolve(p, cfg, s, e, key, link)))
-		return err;
+	/* before anything is written to links[links_count] */
 	if (ep->links_count == RLC_LINK_MAX)
 		return cfg_fail(p, s, key,
 				"one limit key too many: an endpoint counts against at most %u "
 				"limits",
 				RLC_LINK_MAX);
+	if ((err = resolve(p, cfg, s, e, key, link)))
+		return err;
 	if ((err = cfg_lookup(p, s, key, &val)))
 		return err;
 	if (rlc_rule_parse(val, link, why, sizeof(why)))
