@@ -479,8 +479,8 @@ static inline int rlc__over_ceiling(const struct rlc_limit_view *v, const struct
  * with the wait in *retry_ns when it fits normal's but not this mode's, or
  * when it yields; -EBADMSG for a mode word no mode has.
  */
-static inline int rlc__take(const struct rlc *h, uint32_t id, struct rlc__request *r,
-			    uint32_t weight, uint64_t *token, uint64_t *retry_ns)
+RLC__HOT int rlc__take(const struct rlc *h, uint32_t id, struct rlc__request *r, uint32_t weight,
+		      uint64_t *token, uint64_t *retry_ns)
 {
 	const struct rlc_limit_view *v = &h->limits[id];
 	const struct rlc_exchange_view *x = rlc__exchange_of(h, v);

@@ -32,6 +32,14 @@ typedef _Atomic uint64_t rlc_word;
 #endif
 #endif
 
+/* The grant path's own steps, inlined into it whatever the optimizer's
+ * size heuristics say: a call there costs more than the step. */
+#if defined(__GNUC__)
+#define RLC__HOT static inline __attribute__((always_inline))
+#else
+#define RLC__HOT static inline
+#endif
+
 /* Plain loads and stores, named by their order at the call site. */
 #define rlc__load_relaxed(w) RLC__NS atomic_load_explicit((w), RLC__ORDER(relaxed))
 #define rlc__load_acquire(w) RLC__NS atomic_load_explicit((w), RLC__ORDER(acquire))
