@@ -67,13 +67,12 @@ static inline int rlc_rule_integer(const char *s, uint64_t *x)
 	if (*p < '0' || *p > '9')
 		return 0;
 	/* 19 digits always fit 64 bits: check for overflow only past them */
-	for (n = 0; *p >= '0' && *p <= '9'; p++, n++) {
+	for (n = 0; n < 19 && *p >= '0' && *p <= '9'; p++, n++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	for (; *p >= '0' && *p <= '9'; p++) {
 		uint64_t d = (uint64_t)(*p - '0');
 
-		if (n < 19)
-			v = v * 10 + d;
-		else
-			v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+		v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
 	}
 	while (rlc__rule_blank(*p))
 		p++;
@@ -151,7 +150,7 @@ static inline uint64_t rlc__rule_tier(const struct rlc_rule_clause *c, uint64_t 
 	uint32_t i, n = c->tiers < RLC_TIERS_MAX ? c->tiers : RLC_TIERS_MAX;
 
 	for (i = 0; i + 1 < n; i++)
-		if (c->bound[i] == RLC_NONE || x <= c->bound[i])
+		if (x <= c->bound[i] || c->bound[i] == RLC_NONE)
 			return c->weight[i];
 	return c->weight[n - 1];
 }
