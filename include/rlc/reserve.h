@@ -82,6 +82,16 @@ static inline int rlc_endpoint_id(const struct rlc *h, int exchange, const char 
 	return -ENOENT;
 }
 
+/* Are two parameter names the same?  Inline: they are a few bytes long. */
+static inline int rlc__same_name(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
+
 /* Does `v` say yes: true, yes or 1, in any case? */
 static inline int rlc__truthy(const char *v)
 {
@@ -149,7 +159,7 @@ static inline int rlc__plan(const struct rlc *h, uint32_t endpoint, const struct
 		if (!name)
 			return -EINVAL;
 		for (j = 0; j < e->params_count; j++)
-			if (name[0] == e->param[j][0] && strcmp(name, e->param[j]) == 0)
+			if (rlc__same_name(name, e->param[j]))
 				values[j] = params[i].value ? params[i].value : "";
 	}
 	if ((err = rlc__account_for(h, e, account, &a)))
