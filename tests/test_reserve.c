@@ -464,6 +464,45 @@ static void test_reserve_marks_hold_lower_priorities(void **state)
 }
 
 /*
+ * On a fixed limit a waiter waits for a later interval: a lower priority
+ * yields to its mark only once its own span could reach that interval.
+ */
+static void test_reserve_fixed_marks_hold_back_near_the_boundary(void **state)
+{
+	static const char fixed_profile[] = "[rlcd]\n"
+					    "clients = 4\n"
+					    "[exchange fx]\n"
+					    "[limit fx.ip.weight]\n"
+					    "algorithm = fixed\n"
+					    "capacity = 1000\n"
+					    "interval = 10s\n"
+					    "latency = 250ms\n"
+					    "clock-error = 50ms\n"
+					    "[endpoint fx GET /ping]\n"
+					    "priority = low\n"
+					    "ip.weight = 1\n";
+	struct ini_segment seg;
+	struct rlc h;
+	struct rlc_grant g;
+	uint64_t now;
+
+	(void)state;
+	ini_segment_open(&seg, fixed_profile, &h, "fixed");
+	now = rlc_now_ns();
+	/* a HIGH waiter for an interval 5 s away: nothing granted now reaches it */
+	rlc_priority_mark(h.limits[0].waiting, RLC_PRIO_HIGH, now + 5000 * MS);
+	assert_int_equal(rlc_reserve(&h, 0, NULL, 0, RLC_ACCOUNT_ONLY, -1, &g), 0);
+	assert_int_equal(rlc_refund(&h, &g), 0);
+	/* within the guard and the grace of its wake-up: yield */
+	rlc__store_relaxed(&h.limits[0].waiting[RLC_PRIO_HIGH], now + 300 * MS);
+	rlc__store_relaxed(&h.limits[0].waiting[RLC_WAIT_ANY], now + 300 * MS);
+	assert_int_equal(rlc_reserve(&h, 0, NULL, 0, RLC_ACCOUNT_ONLY, -1, &g), -EAGAIN);
+	assert_int_equal(g.now_ns + g.retry_ns, now + 300 * MS);
+	rlc_close(&h);
+	ini_segment_close(&seg);
+}
+
+/*
  * With real processes: two LOW flooders keep the IP limit (a bucket that
  * refills 60 a second) empty with weight-2 requests, each retaken as soon
  * as it refills.  A HIGH request of weight 40, which needs two thirds of a
@@ -629,6 +668,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reserve_corrupt_mode_word, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_marks_hold_lower_priorities, setup,
 						teardown),
+		cmocka_unit_test(test_reserve_fixed_marks_hold_back_near_the_boundary),
 		cmocka_unit_test(test_reserve_waiting_high_is_not_starved),
 		cmocka_unit_test_setup_teardown(test_reserve_threads_race, setup, teardown),
 	};
