@@ -8,11 +8,13 @@
 
 #include <stddef.h>
 
+#include "config.h"
 #include "rlc.h"
 
 struct ini_segment {
 	void *base;
 	size_t size;
+	struct rlc_config cfg; /* what it was laid out from */
 };
 
 /*
@@ -26,7 +28,7 @@ void ini_segment_open(struct ini_segment *seg, const char *text, struct rlc *h,
 /* Attach another handle (in this process or a forked child) to the segment. */
 int ini_segment_attach(const struct ini_segment *seg, struct rlc *h, const char *client);
 
-/* Unmap the segment; handles attached to it must be closed first. */
+/* Unmap the segment and free its configuration; close its handles first. */
 void ini_segment_close(struct ini_segment *seg);
 
 #endif

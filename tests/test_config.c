@@ -373,6 +373,9 @@ static void test_config_syntax_error(void **state)
 	/* iniparser drops a continued last line without a word */
 	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\\\n",
 		"rlc.ini: line 3: ends in \\ but no line follows to continue it; remove the \\");
+	/* a last line of a lone \ too */
+	refused("[limit a.b]\ncapacity = 5\ninterval = 1m\n\\\n",
+		"rlc.ini: line 4: ends in \\ but no line follows to continue it; remove the \\");
 }
 
 static void test_config_too_big(void **state)
@@ -1111,6 +1114,11 @@ static void test_config_endpoint_errors(void **state)
 			      "rlc.ini: [endpoint ex post /x] account.orders-10s: clause 1 weighs "
 			      "301, more than the capacity 300 of ex.main.orders-10s: no such "
 			      "request could ever be granted");
+	refused_with_exchange("[endpoint ex post /x]\naccount.orders-10s = each orders 1 max 301 "
+			      "else 1\n",
+			      "rlc.ini: [endpoint ex post /x] account.orders-10s: clause 1: max 301 "
+			      "is more than the capacity 300 of ex.main.orders-10s: a request that "
+			      "weighed it could never be granted");
 	refused_with_exchange("[endpoint other get /x]\nip.weight = 1\n",
 			      "rlc.ini: [endpoint other get /x]: exchange other is not declared "
 			      "(line 12); add [exchange other]");

@@ -344,6 +344,17 @@ static void test_reserve_priority_reserves(void **state)
 	}
 }
 
+/* A ceiling rounds its scaled reserve once: E - floor(E x reserve x scale). */
+static void test_reserve_ceiling_rounds_once(void **state)
+{
+	(void)state;
+	assert_int_equal(rlc_ceiling(16777215, 1, 500000), 16777215 - 8);
+	assert_int_equal(rlc_ceiling(16777215, 100001, 500000), 16777215 - 838869);
+	assert_int_equal(rlc_ceiling(90, 500000, 1000000), 45);
+	assert_int_equal(rlc_ceiling(90, 999999, 1000000), 1);
+	assert_int_equal(rlc_ceiling(16777215, 999999, 1000000), 17);
+}
+
 /* Liquidation: only CRITICAL and HIGH pass, and HIGH may use every reserve. */
 static void test_reserve_mode_liquidation(void **state)
 {
@@ -417,10 +428,17 @@ static void test_reserve_rlcd_ends_modes(void **state)
 	uint64_t until;
 
 	assert_int_equal(rlc_mode_set(&f->h, f->ex, 2, now + 1000 * MS), 0);
-	assert_int_equal(rlc_modes_expire(f->seg.base, &f->h.layout, now), 0);
+	assert_int_equal(rlc_modes_expire("/test", f->seg.base, &f->h.layout, &f->seg.cfg, now), 0);
 	assert_int_equal(rlc_mode_get(&f->h, f->ex, &mode, &until), 0);
 	assert_int_equal(mode, 2);
-	assert_int_equal(rlc_modes_expire(f->seg.base, &f->h.layout, now + 1001 * MS), 1);
+	assert_int_equal(rlc_modes_expire("/test", f->seg.base, &f->h.layout, &f->seg.cfg,
+					  now + 1001 * MS),
+			 1);
+	assert_int_equal(rlc__load_relaxed(f->h.cat.exchanges[f->ex].mode), 0);
+	/* a word naming no mode would refuse every request until its time
+	 * passed: rlcd stores normal back at once */
+	rlc__store_relaxed(f->h.cat.exchanges[f->ex].mode, rlc_mode_word(9, now + 60000 * MS));
+	assert_int_equal(rlc_modes_expire("/test", f->seg.base, &f->h.layout, &f->seg.cfg, now), 1);
 	assert_int_equal(rlc__load_relaxed(f->h.cat.exchanges[f->ex].mode), 0);
 }
 
@@ -668,6 +686,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reserve_corrupt_mode_word, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_marks_hold_lower_priorities, setup,
 						teardown),
+		cmocka_unit_test(test_reserve_ceiling_rounds_once),
 		cmocka_unit_test(test_reserve_fixed_marks_hold_back_near_the_boundary),
 		cmocka_unit_test(test_reserve_waiting_high_is_not_starved),
 		cmocka_unit_test_setup_teardown(test_reserve_threads_race, setup, teardown),

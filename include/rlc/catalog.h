@@ -345,7 +345,8 @@ static inline int rlc__catalog_endpoint(const void *base, const struct rlc_layou
 					 "corrupt segment: link %u of endpoint %u (%s) is out of "
 					 "range",
 					 l, ei, e->name);
-		e->account_links += v->account_slot != RLC_NONE;
+		/* a link that always weighs 0 takes no account's limit */
+		e->account_links += v->account_slot != RLC_NONE && v->constant != 0;
 	}
 	if (rlc__links_repeat(&c->links[r.links_first], r.links_count))
 		return rlc__fail(why, len, -EBADMSG,

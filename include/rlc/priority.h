@@ -37,14 +37,15 @@
 
 /*
  * Effective capacity less a reserve of `reserve_ppm` of it, the reserve
- * scaled by `scale_ppm` (a mode's reserve setting).  Rounds the reserve
- * down: a ceiling is never below what the reserve leaves.
+ * scaled by `scale_ppm` (a mode's reserve setting):
+ * E - floor(E x reserve x scale), rounded once.  The product stays below
+ * 2^64: E < 2^24, and each fraction is at most 10^6 ppm.
  */
 static inline uint32_t rlc_ceiling(uint32_t effective, uint32_t reserve_ppm, uint32_t scale_ppm)
 {
-	uint64_t r = (uint64_t)reserve_ppm * scale_ppm / 1000000u;
+	uint64_t held = (uint64_t)effective * reserve_ppm * scale_ppm / UINT64_C(1000000000000);
 
-	return effective - (uint32_t)((uint64_t)effective * r / 1000000u);
+	return effective - (uint32_t)held;
 }
 
 /* The summary word: the latest mark of any priority. */

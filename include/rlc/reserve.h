@@ -173,10 +173,11 @@ static inline int rlc__plan(const struct rlc *h, uint32_t endpoint, const struct
 	for (i = 0; i < e->links_count; i++) {
 		const struct rlc_link_view *l = &h->cat.links[e->links_first + i];
 		uint64_t w = l->constant != RLC_NONE ? l->constant : rlc_rule_weight(&l->rule, values);
-		uint32_t id = l->limit != RLC_NONE ? l->limit : a->limits_first + l->account_slot;
+		uint32_t id;
 
 		if (w == 0)
 			continue; /* this request does not count on that limit */
+		id = l->limit != RLC_NONE ? l->limit : a->limits_first + l->account_slot;
 		/* no count holds more; a smaller weight above the limit's
 		 * ceiling is the take's -E2BIG */
 		if (w > RLC_COUNT_MAX) {

@@ -615,16 +615,17 @@ static char *read_all(int fd, size_t *size)
 
 	while (buf) {
 		if (used + 1 == cap) {
-			if (cap >= CONFIG_SIZE_MAX) {
+			/* CONFIG_SIZE_MAX bytes read: the file is not smaller */
+			if (used >= CONFIG_SIZE_MAX) {
 				free(buf);
 				errno = EFBIG;
 				return NULL;
 			}
-			grown = realloc(buf, cap * 2);
+			cap = cap * 2 > CONFIG_SIZE_MAX + 1 ? CONFIG_SIZE_MAX + 1 : cap * 2;
+			grown = realloc(buf, cap);
 			if (!grown)
 				break;
 			buf = grown;
-			cap *= 2;
 		}
 		n = read(fd, buf + used, cap - 1 - used);
 		if (n < 0 && errno == EINTR)
@@ -673,11 +674,13 @@ int rlc_config_load(struct rlc_config *cfg, const char *path, char *why, size_t 
 		if (fd >= 0)
 			close(fd);
 		snprintf(why, len, "%s: %s", path, strerror(-err));
+		escape_controls(why, len);
 		return err;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		snprintf(why, len, "%s: not a regular file (%s)", path, file_kind(st.st_mode));
+		escape_controls(why, len);
 		return -EINVAL;
 	}
 	text = read_all(fd, &size);
@@ -687,6 +690,7 @@ int rlc_config_load(struct rlc_config *cfg, const char *path, char *why, size_t 
 		snprintf(why, len, "%s: %s", path,
 			 err == -EFBIG ? "larger than a configuration can be (1 MiB)"
 				       : strerror(-err));
+		escape_controls(why, len);
 		return err;
 	}
 	err = rlc_config_parse(cfg, text, size, path, why, len);

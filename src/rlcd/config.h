@@ -125,7 +125,7 @@ int rlc_config_parse(struct rlc_config *cfg, const char *text, size_t size, cons
  * parsed as one consistent snapshot.  Returns as rlc_config_parse(), or the
  * -errno of opening or reading it (-ENOENT when it does not exist), or
  * -EINVAL, without blocking, when it is not a regular file (a fifo, a
- * directory, a device).
+ * directory, a device); `why` escaped as rlc_config_parse() escapes it.
  */
 int rlc_config_load(struct rlc_config *cfg, const char *path, char *why, size_t len);
 

@@ -138,13 +138,21 @@ static int weights_fit(const struct parse *p, const struct section *s, const cha
 {
 	uint32_t c, t;
 
-	for (c = 0; lc && c < link->clauses; c++)
-		for (t = 0; t < link->clause[c].tiers; t++)
-			if (link->clause[c].weight[t] > lc->capacity)
+	for (c = 0; lc && c < link->clauses; c++) {
+		const struct rlc_clause_config *cl = &link->clause[c];
+
+		for (t = 0; t < cl->tiers; t++)
+			if (cl->weight[t] > lc->capacity)
 				return cfg_fail(p, s, key,
 						"clause %u weighs %" PRIu32 ", more than the capacity %" PRIu32
 						" of %s: no such request could ever be granted",
-						c + 1, link->clause[c].weight[t], lc->capacity, lc->name);
+						c + 1, cl->weight[t], lc->capacity, lc->name);
+		if (cl->kind == RLC_CLAUSE_EACH && cl->max != RLC_NONE && cl->max > lc->capacity)
+			return cfg_fail(p, s, key,
+					"clause %u: max %" PRIu32 " is more than the capacity %" PRIu32
+					" of %s: a request that weighed it could never be granted",
+					c + 1, cl->max, lc->capacity, lc->name);
+	}
 	return 0;
 }
 

@@ -200,7 +200,7 @@ static int list_lines(struct rlc_ini *ini, const char *text, size_t size, const 
 	char line[INI_LINE_MAX + 1];
 	unsigned lineno = 0, first = 0;
 	size_t used = 0;
-	int err;
+	int err, continued = 0;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -217,7 +217,9 @@ static int list_lines(struct rlc_ini *ini, const char *text, size_t size, const 
 		p = nl ? nl + 1 : end;
 		while (used > 0 && isspace((unsigned char)line[used - 1]))
 			used--;
-		if (used > 0 && line[used - 1] == '\\') {
+		/* a line of a lone '\' continues too, with nothing kept */
+		continued = used > 0 && line[used - 1] == '\\';
+		if (continued) {
 			used--;
 			continue;
 		}
@@ -228,7 +230,7 @@ static int list_lines(struct rlc_ini *ini, const char *text, size_t size, const 
 			return err;
 		}
 	}
-	if (used > 0) {
+	if (continued) {
 		snprintf(why, len,
 			 "%s: line %u: ends in \\ but no line follows to continue it; remove the \\",
 			 file, lineno);

@@ -638,6 +638,14 @@ int rlc_layout_compatible(const void *base, size_t size, const struct rlc_config
 	void *want;
 	int err;
 
+	/* A copy: any process in the group may rewrite the header meanwhile. */
+	uint32_t minor = h->layout_minor;
+
+	/* another minor may give a field a meaning this rlcd does not keep */
+	if (minor != RLC_LAYOUT_MINOR)
+		return rlc__fail(why, len, -ESTALE,
+				 "segment layout version %u.%u, this rlcd lays out %u.%u",
+				 RLC_LAYOUT_MAJOR, minor, RLC_LAYOUT_MAJOR, RLC_LAYOUT_MINOR);
 	if (want_size != size || h->limits_count != cfg->limits_count ||
 	    h->clients_count != cfg->clients)
 		return rlc__fail(why, len, -ESTALE,

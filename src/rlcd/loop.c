@@ -25,6 +25,7 @@ struct loop {
 	struct __kernel_timespec at; /* read by the kernel until the timer fires */
 	uint64_t next_ns;            /* next beat, CLOCK_MONOTONIC */
 	uint64_t swept_ns;           /* last sweep; 0, so the first beat sweeps */
+	const struct rlc_config *cfg; /* what the segment was laid out from */
 };
 
 static void stop_signals(sigset_t *set)
@@ -81,8 +82,7 @@ static int on_timer(struct loop *l, struct rlc_shm *shm, uint64_t period_ns, int
 	if ((res = rlc_shm_watch(shm, now)))
 		return res;
 	rlc_shm_beat(shm, now);
-	if ((freed = rlc_modes_expire(shm->base, &shm->layout, now)))
-		rlc_log("%u exchange mode%s ended: back to normal", freed, freed == 1 ? "" : "s");
+	rlc_modes_expire(shm->name, shm->base, &shm->layout, l->cfg, now);
 	if (now - l->swept_ns >= SWEEP_NS) {
 		freed = rlc_shm_reap(shm);
 		if (freed)
@@ -127,9 +127,10 @@ static int on_signals(struct loop *l, int res)
 	return 0;
 }
 
-int rlc_loop_run(struct rlc_shm *shm, uint64_t period_ns)
+int rlc_loop_run(struct rlc_shm *shm, const struct rlc_config *cfg)
 {
-	struct loop l = { .sfd = -1 };
+	const uint64_t period_ns = cfg->heartbeat_ns;
+	struct loop l = { .sfd = -1, .cfg = cfg };
 	struct io_uring_cqe *cqe;
 	sigset_t set;
 	uint64_t tag;

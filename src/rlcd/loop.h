@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "config.h"
 #include "shm.h"
 
 /*
@@ -18,12 +19,14 @@
 int rlc_loop_block_signals(void);
 
 /*
- * Every `period_ns` watch the segment's file (rlc_shm_watch) and beat; free
- * dead clients' records about once a second; until SIGTERM or SIGINT.
+ * Every heartbeat period of *cfg (the configuration the segment holds)
+ * watch the segment's file (rlc_shm_watch), beat and end the exchanges'
+ * modes whose time has passed (rlc_modes_expire); free dead clients'
+ * records about once a second; until SIGTERM or SIGINT.
  * SIGHUP is logged and ignored.  Needs rlc_loop_block_signals() first.
  * Returns 0 on a stop signal, -EBADMSG when the segment was truncated, or
  * the -errno of a failing io_uring or signalfd call (all logged).
  */
-int rlc_loop_run(struct rlc_shm *shm, uint64_t period_ns);
+int rlc_loop_run(struct rlc_shm *shm, const struct rlc_config *cfg);
 
 #endif /* RLCD_LOOP_H */

@@ -69,6 +69,18 @@ struct args {
 	int check;
 };
 
+/*
+ * `status`, unless what went to stdout (help, version, a check's summary)
+ * did not all arrive: then EXIT_FAILURE, with the reason on stderr.
+ */
+static int printed(int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	rlc_log("write error: %s", strerror(errno ? errno : EIO));
+	return EXIT_FAILURE;
+}
+
 /* Returns -1 to go on, else the exit status. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
@@ -102,11 +114,11 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'h':
 			fputs(usage, stdout);
 			fputs(help, stdout);
-			return EXIT_SUCCESS;
+			return printed(EXIT_SUCCESS);
 		case 'V':
 			printf("rlcd %s (segment layout %u.%u)\n", RLC_VERSION, RLC_LAYOUT_MAJOR,
 			       RLC_LAYOUT_MINOR);
-			return EXIT_SUCCESS;
+			return printed(EXIT_SUCCESS);
 		case ':':
 			rlc_log("-%c needs an argument", optopt);
 			fputs(usage, stderr);
@@ -202,7 +214,7 @@ static int run(const struct rlc_config *cfg, const char *file, const char *name)
 		" client records, heartbeat %s",
 		name, shm.adopted ? "adopted (counts kept)" : "created", shm.generation,
 		cfg->limits_count, cfg->limits_count == 1 ? "" : "s", file, cfg->clients, beat);
-	err = rlc_loop_run(&shm, cfg->heartbeat_ns);
+	err = rlc_loop_run(&shm, cfg);
 	rlc_shm_close(&shm);
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -214,6 +226,9 @@ int main(int argc, char **argv)
 	const char *file, *name;
 	char why[1024];
 	int status = open_standard_fds();
+
+	/* a closed pipe is a write error to report, not a death by signal */
+	signal(SIGPIPE, SIG_IGN);
 
 	if (status != 0) {
 		/* Lost if fd 2 is the closed one; harmless then, as nothing took it. */
@@ -233,7 +248,7 @@ int main(int argc, char **argv)
 		status = EXIT_USAGE;
 	} else if (a.check) {
 		print_summary(&cfg, file, name);
-		status = EXIT_SUCCESS;
+		status = printed(EXIT_SUCCESS);
 	} else {
 		status = run(&cfg, file, name);
 	}

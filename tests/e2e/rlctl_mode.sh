@@ -250,8 +250,10 @@ fi
 
 echo "6. a mode word that names no mode: exit 2, the exchange named"
 # The mode word is the first of the exchange record (rlc/segment.h);
-# index 9 of 3 modes, until far ahead so that rlcd leaves it alone.
+# index 9 of 3 modes, until far ahead.  rlcd stores normal back over such
+# a word at its next beat: stopped meanwhile, it leaves it for rlctl to see.
 exchanges_off=$(header_word 72)
+kill -STOP "$pid"
 put_word "$exchanges_off" $(((1 << 50) << 8 | 9))
 ctl status
 exits 2 "corrupt mode word"
@@ -270,8 +272,19 @@ exits 2 "mode ex1 on a corrupt mode word"
 says "mode ex1 on a corrupt mode word" "$seg: exchange ex1: corrupt mode word, or segment truncated"
 ctl mode ex1 normal
 exits 0 "mode ex1 normal mends it"
+kill -CONT "$pid"
 ctl status
 exits 0 "status after mode ex1 normal"
+
+echo "7. rlcd stores normal back over a mode word that names no mode, and says so"
+put_word "$exchanges_off" $(((1 << 50) << 8 | 9))
+mended() {
+	ctl status
+	[ "$rc" -eq 0 ]
+}
+poll mended || fail "rlcd left the corrupt mode word: status exits $rc"
+grep -q "exchange ex1: its mode word names mode 9 of 3, which it does not have: stored normal" \
+	"$tmp/rlcd.log" || fail "rlcd's log does not say it mended the mode word: $(cat "$tmp/rlcd.log")"
 
 stop_rlcd TERM || fail "rlcd did not stop cleanly on SIGTERM"
 echo "all rlctl mode checks passed"

@@ -24,15 +24,18 @@ int check_run(const char *file)
 
 	/* The text, its size or the kind of file is at fault; the rest are
 	 * the errors of opening and reading it. */
+	char shown[OUTPUT_ESCAPED_MAX(256)];
+
+	/* rlcd's message word for word: the config code escaped it already */
 	if (err == -EINVAL || err == -EFBIG) {
-		output_error("%s", why);
+		output_error_escaped(why);
 		return output_close(RLCTL_EXIT_DATAERR);
 	}
 	if (err) {
-		output_error("%s", why);
+		output_error_escaped(why);
 		return output_close(RLCTL_EXIT_NOINPUT);
 	}
-	printf("%s: ok: ", file);
+	printf("%s: ok: ", output_escape(shown, sizeof(shown), file));
 	count("", cfg.exchanges_count, "exchange");
 	count(", ", cfg.accounts_count, "account");
 	count(", ", cfg.limits_count, "limit");

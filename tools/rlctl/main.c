@@ -100,6 +100,8 @@ static int command(const char *verb, int argc, char **argv, const struct args *a
 			output_error("'rlctl check' needs a FILE; try 'rlctl --help'");
 			return RLCTL_EXIT_USAGE;
 		}
+		if (argv[0][0] == '\0')
+			return bad_usage("empty FILE", argv[0]);
 		return check_run(argv[0]);
 	}
 	return bad_usage("unknown command", verb);

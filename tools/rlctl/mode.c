@@ -151,13 +151,26 @@ int mode_run(const char *segment, const char *exchange, const char *mode,
 		return status;
 	if ((status = segment_choose(segment, &name, label)) != 0)
 		return status;
-	if ((status = segment_open(&h, name, label, mode ? 0 : RLC_OPEN_READONLY)) != 0)
+	/* Read-only first: a bad name is a usage error whoever runs rlctl, and
+	 * only a user who may read the segment learns that it cannot write it. */
+	if ((status = segment_open(&h, name, label, RLC_OPEN_READONLY)) != 0)
 		return status;
 	if ((x = exchange_find(&h, label, exchange)) < 0)
 		status = RLCTL_EXIT_USAGE;
 	else if (!mode)
 		status = mode_show(&h, label, x);
 	else if ((m = mode_find(&h.cat.exchanges[x], mode)) < 0)
+		status = RLCTL_EXIT_USAGE;
+	else
+		status = -1; /* names found: switch, read-write */
+	rlc_close(&h);
+	if (status != -1)
+		return output_close(status);
+	if ((status = segment_open(&h, name, label, 0)) != 0)
+		return output_close(status);
+	/* the same names again: the segment may have been replaced meanwhile */
+	if ((x = exchange_find(&h, label, exchange)) < 0 ||
+	    (m = mode_find(&h.cat.exchanges[x], mode)) < 0)
 		status = RLCTL_EXIT_USAGE;
 	else
 		status = mode_switch(&h, label, x, (uint32_t)m,

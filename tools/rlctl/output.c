@@ -98,6 +98,11 @@ void output_error(const char *fmt, ...)
 	fprintf(stderr, "rlctl: %s\n", output_escape(text, sizeof(text), raw));
 }
 
+void output_error_escaped(const char *message)
+{
+	fprintf(stderr, "rlctl: %s\n", message);
+}
+
 int output_close(int status)
 {
 	bool failed = ferror(stdout) != 0;

@@ -39,6 +39,9 @@ const char *output_escape(char *dst, size_t len, const char *src);
 /* Print "rlctl: " and the message on stderr, escaped, and a newline. */
 __attribute__((format(printf, 1, 2))) void output_error(const char *fmt, ...);
 
+/* The same for a message escaped already, word for word: rlcd's own. */
+void output_error_escaped(const char *message);
+
 /*
  * Close stdout, which is the only way to learn whether all that was
  * written to it arrived.  Returns `status`, or RLCTL_EXIT_WRITE after

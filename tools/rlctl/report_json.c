@@ -135,8 +135,9 @@ static void mode_state(FILE *out, const struct snapshot *s, const struct snapsho
 
 	fprintf(out, ", \"mode\": ");
 	name_or_null(out, e->mode >= 0 ? e->view->modes[e->mode].name : NULL);
-	fprintf(out, ", \"mode_index\": %" PRIu64 ", \"mode_corrupt\": %s", e->word & 0xffu,
-		e->mode < 0 ? "true" : "false");
+	/* an ended mode is normal, whatever index its word still holds */
+	fprintf(out, ", \"mode_index\": %" PRIu64 ", \"mode_corrupt\": %s",
+		e->mode >= 0 ? (uint64_t)e->mode : e->word & 0xffu, e->mode < 0 ? "true" : "false");
 	if (e->mode > 0)
 		fprintf(out, ", \"mode_until_ns\": %" PRIu64 ", \"mode_left_ns\": %" PRIu64
 			     ", \"mode_until\": \"%s\"",
