@@ -124,7 +124,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			fputs(usage, stderr);
 			return EXIT_USAGE;
 		default: /* optopt is 0 for an unknown long option */
-			if (optopt)
+			/* a known long option given a value it takes none of sets
+			 * optopt to its short name: name what was typed */
+			if (optopt && strncmp(argv[optind - 1], "--", 2) != 0)
 				rlc_log("unknown option -%c", optopt);
 			else
 				rlc_log("unknown option %s", argv[optind - 1]);
