@@ -472,20 +472,6 @@ static inline int rlc__over_ceiling(const struct rlc_limit_view *v, const struct
 }
 
 /*
- * Would a grant now take what a waiter marked until `until` waits for?  On
- * a window or a bucket, yes: what is granted now stays counted.  On a
- * fixed limit the waiter waits for a later interval, and a grant now
- * counts in it only once its span reaches it: within the guard (L + 2e)
- * and the waiter's grace of its wake-up.
- */
-static inline int rlc__yield_reaches(const struct rlc_limit_view *v, uint64_t until,
-				     uint64_t now)
-{
-	return v->algorithm != RLC_ALGO_FIXED ||
-	       until - now <= v->latency_ns + 2 * v->clock_error_ns + 2 * RLC_WAIT_GRACE_NS;
-}
-
-/*
  * Take `weight` from limit `id` for request *r: within the ceiling of its
  * priority in the exchange's mode, behind the marks of waiting higher
  * priorities (rlc/priority.h).  Returns as the algorithm's take, or -E2BIG
@@ -507,8 +493,7 @@ RLC__HOT int rlc__take(const struct rlc *h, uint32_t id, struct rlc__request *r,
 	ceiling = v->ceiling[mode][r->prio];
 	if (weight > ceiling)
 		return rlc__over_ceiling(v, r, weight, retry_ns);
-	if (rlc_priority_yield(v->waiting, r->prio, r->now, &until) &&
-	    rlc__yield_reaches(v, until, r->now)) {
+	if (rlc_priority_yield(v->waiting, r->prio, r->now, v->yield_horizon_ns, &until)) {
 		*retry_ns = until - r->now;
 		return -EAGAIN;
 	}

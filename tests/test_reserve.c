@@ -516,6 +516,10 @@ static void test_reserve_fixed_marks_hold_back_near_the_boundary(void **state)
 	rlc__store_relaxed(&h.limits[0].waiting[RLC_WAIT_ANY], now + 300 * MS);
 	assert_int_equal(rlc_reserve(&h, 0, NULL, 0, RLC_ACCOUNT_ONLY, -1, &g), -EAGAIN);
 	assert_int_equal(g.now_ns + g.retry_ns, now + 300 * MS);
+	/* a far mark of a higher priority does not hide a near one */
+	rlc_priority_mark(h.limits[0].waiting, RLC_PRIO_CRITICAL, now + 5000 * MS);
+	assert_int_equal(rlc_reserve(&h, 0, NULL, 0, RLC_ACCOUNT_ONLY, -1, &g), -EAGAIN);
+	assert_int_equal(g.now_ns + g.retry_ns, now + 300 * MS);
 	rlc_close(&h);
 	ini_segment_close(&seg);
 }

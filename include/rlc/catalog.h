@@ -371,7 +371,8 @@ static inline uint32_t rlc__mode_ceiling(const struct rlc_limit_view *v,
 	return rlc_ceiling(effective, v->reserve_ppm[p], m->reserve_ppm);
 }
 
-/* Fill every limit's ceilings from its exchange's modes (rlc/priority.h). */
+/* Fill every limit's ceilings from its exchange's modes, and its yield
+ * horizon (rlc/priority.h). */
 static inline void rlc__catalog_ceilings(const struct rlc_catalog *c,
 					 struct rlc_limit_view *limits, uint32_t count)
 {
@@ -394,6 +395,8 @@ static inline void rlc__catalog_ceilings(const struct rlc_catalog *c,
 						  : 0;
 				most = v->ceiling[m][p] > most ? v->ceiling[m][p] : most;
 			}
+		v->yield_horizon_ns =
+			rlc_priority_horizon(v->algorithm, v->latency_ns, v->clock_error_ns);
 		/* the furthest ahead any process may fill a bucket: beyond it, corrupt */
 		if (v->algorithm == RLC_ALGO_BUCKET)
 			v->burst_ns = (uint64_t)most * v->step_ns;

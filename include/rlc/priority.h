@@ -53,11 +53,13 @@ static inline uint32_t rlc_ceiling(uint32_t effective, uint32_t reserve_ppm, uin
 
 /*
  * Must a request of priority p yield on the limit whose marks are
- * waiting[0 .. RLC_PRIOS - 1], at time `now`?  1 with the mark's time in
- * *until, else 0.
+ * waiting[0 .. RLC_PRIOS - 1], at time `now`, to a mark at most
+ * `horizon_ns` ahead (a mark further out waits for what a grant now cannot
+ * take; see rlc_priority_horizon)?  1 with the mark's time in *until,
+ * else 0.
  */
 static inline int rlc_priority_yield(const rlc_word *waiting, uint32_t p, uint64_t now,
-				     uint64_t *until)
+				     uint64_t horizon_ns, uint64_t *until)
 {
 	uint32_t q;
 
@@ -66,12 +68,27 @@ static inline int rlc_priority_yield(const rlc_word *waiting, uint32_t p, uint64
 	for (q = 0; q < p; q++) {
 		uint64_t mark = rlc__load_relaxed(&waiting[q]);
 
-		if (mark > now) {
+		if (mark > now && mark - now <= horizon_ns) {
 			*until = mark;
 			return 1;
 		}
 	}
 	return 0;
+}
+
+/*
+ * How far ahead of now a waiter's mark on a limit holds lower priorities
+ * back.  On a window or a bucket, however far: what is granted now stays
+ * counted when the waiter wakes.  On a fixed limit the waiter waits for a
+ * later interval, which a grant now reaches only through its guard span
+ * (L + 2e), so a mark holds back within that and the grace of both sides.
+ */
+static inline uint64_t rlc_priority_horizon(uint32_t algorithm, uint64_t latency_ns,
+					    uint64_t clock_error_ns)
+{
+	if (algorithm != RLC_ALGO_FIXED)
+		return UINT64_MAX;
+	return latency_ns + 2 * clock_error_ns + 2 * RLC_WAIT_GRACE_NS;
 }
 
 /* Raise *word to `until` (atomic max).  A CAS fails only when another raised it. */

@@ -350,6 +350,7 @@ struct rlc_limit_view {
 	uint64_t burst_ns;  /* bucket: the largest ceiling x step */
 	uint64_t latency_ns;     /* fixed */
 	uint64_t clock_error_ns; /* fixed */
+	uint64_t yield_horizon_ns; /* how far ahead a waiter's mark holds back (rlc/priority.h) */
 	uint32_t algorithm;
 	uint32_t capacity;
 	uint32_t effective; /* in mode normal */

@@ -104,23 +104,13 @@ void fixed_run(const char *segment, uint32_t id, unsigned workers, struct grant_
 		pace(workers, &seed);
 		t0 = rlc_now_ns();
 		err = rlc_try(&h, FIXED_LIMIT, weight, &g);
-
-		workload_bump_max(&stats->max_call_ns, rlc_now_ns() - t0);
-		atomic_fetch_add_explicit(&stats->calls, 1, memory_order_relaxed);
-		if (err == -EAGAIN) {
-			atomic_fetch_add_explicit(&stats->refusals, 1, memory_order_relaxed);
+		if (!workload_counted(stats, t0, err, id, "rlc_try"))
 			continue;
-		}
-		if (err) {
-			fprintf(stderr, "worker %u: rlc_try: %d\n", id, err);
-			exit(1);
-		}
 		if (!token_matches(&h.limits[FIXED_LIMIT], last_realtime_ns, g.token[0])) {
 			fprintf(stderr, "worker %u: x %" PRIu64 " is not the take's (token %" PRIu64
 				")\n", id, last_realtime_ns, g.token[0]);
 			exit(1);
 		}
-		atomic_fetch_add_explicit(&stats->grants, 1, memory_order_relaxed);
 		refund = (unsigned)rand_r(&seed) % 1000 < refund_permille;
 		if ((r = grant_log_claim(log, 1)) != NULL)
 			*r = (struct grant_record){ last_realtime_ns, FIXED_LIMIT, refund ? 0 : weight,

@@ -100,10 +100,28 @@ static unsigned pick(unsigned *seed, uint32_t *ids, uint32_t *weights)
 	return 1;
 }
 
-void workload_bump_max(rlc_word *w, uint64_t v)
+/* Raise a worker's own maximum *w to v (only that worker writes it). */
+static void bump_max(rlc_word *w, uint64_t v)
 {
 	if (v > atomic_load_explicit(w, memory_order_relaxed))
 		atomic_store_explicit(w, v, memory_order_relaxed);
+}
+
+int workload_counted(struct worker_stats *stats, uint64_t t0, int err, uint32_t id,
+		     const char *call)
+{
+	bump_max(&stats->max_call_ns, rlc_now_ns() - t0);
+	atomic_fetch_add_explicit(&stats->calls, 1, memory_order_relaxed);
+	if (err == -EAGAIN) {
+		atomic_fetch_add_explicit(&stats->refusals, 1, memory_order_relaxed);
+		return 0;
+	}
+	if (err) {
+		fprintf(stderr, "worker %u: %s: %d\n", id, call, err);
+		exit(1);
+	}
+	atomic_fetch_add_explicit(&stats->grants, 1, memory_order_relaxed);
+	return 1;
 }
 
 static void record(struct grant_log *log, const struct rlc_grant *g, uint32_t worker,
@@ -198,18 +216,8 @@ void workload_run(const char *segment, const struct rlc *shared, uint32_t id,
 		settle_one(&h, &hd, log, id, &seed, 0);
 		t0 = rlc_now_ns();
 		err = rlc_try_n(&h, ids, weights, n, &g);
-
-		workload_bump_max(&stats->max_call_ns, rlc_now_ns() - t0);
-		atomic_fetch_add_explicit(&stats->calls, 1, memory_order_relaxed);
-		if (err == -EAGAIN) {
-			atomic_fetch_add_explicit(&stats->refusals, 1, memory_order_relaxed);
+		if (!workload_counted(stats, t0, err, id, "rlc_try_n"))
 			continue;
-		}
-		if (err) {
-			fprintf(stderr, "worker %u: rlc_try_n: %d\n", id, err);
-			exit(1);
-		}
-		atomic_fetch_add_explicit(&stats->grants, 1, memory_order_relaxed);
 		if ((unsigned)rand_r(&seed) % 1000 < hold_permille && hold(&hd, &g, &seed))
 			continue;
 		refund = (unsigned)rand_r(&seed) % 1000 < refund_permille;

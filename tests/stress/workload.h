@@ -50,8 +50,13 @@ struct workload_shared {
 struct workload_shared *workload_shared_create(void);
 void workload_shared_destroy(struct workload_shared *ws);
 
-/* Raise a worker's own maximum *w to v (only that worker writes it). */
-void workload_bump_max(rlc_word *w, uint64_t v);
+/*
+ * Count one call of worker `id` that began at `t0` and returned `err` in
+ * *stats: 1 when it was granted, 0 when refused; any other error ends
+ * the worker, naming `call`.
+ */
+int workload_counted(struct worker_stats *stats, uint64_t t0, int err, uint32_t id,
+		     const char *call);
 
 /* Create shm segment `name` holding workload_limits. */
 void workload_create_segment(const char *name);
