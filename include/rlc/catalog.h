@@ -30,14 +30,33 @@ struct rlc_mode_view {
 	uint64_t duration_ns;
 };
 
+/* Limits an exchange-wide usage header family reports, by interval. */
+#define RLC_OBSERVED_MAX 8u
+
+struct rlc_observed {
+	uint32_t observe;      /* RLC_OBSERVE_MBX_WEIGHT or _MBX_ORDERS */
+	uint32_t limit;        /* the limit, or RLC_NONE for an account limit */
+	uint32_t account_slot; /* which of each account's limits, or RLC_NONE */
+	uint64_t interval_ns;
+};
+
 struct rlc_exchange_view {
 	rlc_word *mode;         /* rlc/mode.h word */
 	rlc_word *clock_offset; /* exchange clock minus CLOCK_REALTIME, ns */
+	rlc_word *clock_lo;     /* learned bounds on it, rlc/clock_learn.h */
+	rlc_word *clock_hi;
+	rlc_word *clock_samples;
 	char name[RLC_NAME_MAX];
 	uint32_t ip_scope; /* or RLC_NONE */
 	uint32_t modes_count;
 	uint32_t accounts_first, accounts_count;
 	uint32_t endpoints_first, endpoints_count;
+	uint32_t dialect;          /* enum rlc_dialect */
+	uint32_t breaker_failures; /* 0: no breaker */
+	uint64_t breaker_cooldown_ns;
+	uint64_t breaker_probe_ns;
+	uint32_t observed_count;
+	struct rlc_observed observed[RLC_OBSERVED_MAX];
 	struct rlc_mode_view modes[RLC_MODES_MAX];
 };
 
@@ -138,18 +157,29 @@ static inline int rlc__catalog_exchange(void *base, const struct rlc_layout *lay
 	if (!rlc__name_copy(base, lay, x.name, v->name))
 		return rlc__fail(why, len, -EBADMSG, "corrupt segment: exchange %u has no name", i);
 	if ((x.ip_scope != RLC_NONE && x.ip_scope >= lay->scopes_count) ||
+	    x.dialect >= RLC_DIALECTS || x.breaker_failures > RLC_BREAKER_FAILURES_MAX ||
+	    x.breaker_cooldown_ns > RLC_BREAKER_TIME_MAX_NS ||
+	    x.breaker_probe_ns > RLC_BREAKER_TIME_MAX_NS ||
+	    (x.breaker_failures && (x.breaker_cooldown_ns == 0 || x.breaker_probe_ns == 0)) ||
 	    x.accounts_first != *accounts_end || x.endpoints_first != *endpoints_end ||
 	    !rlc__span_ok(x.accounts_first, x.accounts_count, lay->accounts_count) ||
 	    !rlc__span_ok(x.endpoints_first, x.endpoints_count, lay->endpoints_count))
 		return rlc__fail(why, len, -EBADMSG,
 				 "corrupt segment: exchange %u (%s) refers to scopes, accounts or "
-				 "endpoints out of range",
+				 "endpoints out of range, or has a bad dialect or breaker",
 				 i, v->name);
 	*accounts_end += x.accounts_count;
 	*endpoints_end += x.endpoints_count;
 	v->mode = &rec->mode;
 	v->clock_offset = &rec->clock_offset_ns;
+	v->clock_lo = &rec->clock_lo;
+	v->clock_hi = &rec->clock_hi;
+	v->clock_samples = &rec->clock_samples;
 	v->ip_scope = x.ip_scope;
+	v->dialect = x.dialect;
+	v->breaker_failures = x.breaker_failures;
+	v->breaker_cooldown_ns = x.breaker_cooldown_ns;
+	v->breaker_probe_ns = x.breaker_probe_ns;
 	v->accounts_first = x.accounts_first;
 	v->accounts_count = x.accounts_count;
 	v->endpoints_first = x.endpoints_first;
@@ -403,6 +433,58 @@ static inline void rlc__catalog_ceilings(const struct rlc_catalog *c,
 	}
 }
 
+/*
+ * Note limit `id` in its exchange's table of limits that an exchange-wide
+ * usage header reports (X-MBX-*): once per limit, or per account slot for
+ * an account's.  Two limits one header could report, or more than
+ * RLC_OBSERVED_MAX, are corrupt: rlcd lays out neither.
+ */
+static inline int rlc__catalog_observed(struct rlc_catalog *c, const struct rlc_limit_view *v,
+					uint32_t id, char *why, size_t len)
+{
+	struct rlc_exchange_view *x;
+	uint32_t slot = RLC_NONE, i;
+
+	if (v->observe != RLC_OBSERVE_MBX_WEIGHT && v->observe != RLC_OBSERVE_MBX_ORDERS)
+		return 0;
+	if (v->exchange == RLC_NONE)
+		return rlc__fail(why, len, -EBADMSG,
+				 "corrupt segment: limit %u (%s) has a usage header but no exchange",
+				 id, v->name);
+	x = &c->exchanges[v->exchange];
+	if (v->account != RLC_NONE) {
+		slot = id - c->accounts[v->account].limits_first; /* wraps if below */
+		if (slot >= c->accounts[v->account].limits_count ||
+		    c->accounts[v->account].exchange != v->exchange)
+			return rlc__fail(why, len, -EBADMSG,
+					 "corrupt segment: limit %u (%s) is not one of its account's",
+					 id, v->name);
+	}
+	for (i = 0; i < x->observed_count; i++) {
+		const struct rlc_observed *o = &x->observed[i];
+
+		if (o->observe != v->observe || o->interval_ns != v->interval_ns)
+			continue;
+		if (slot != RLC_NONE && o->account_slot == slot)
+			return 0; /* another account's instance of the same limit */
+		return rlc__fail(why, len, -EBADMSG,
+				 "corrupt segment: limit %u (%s) and another are reported by one "
+				 "usage header",
+				 id, v->name);
+	}
+	if (x->observed_count == RLC_OBSERVED_MAX)
+		return rlc__fail(why, len, -EBADMSG,
+				 "corrupt segment: exchange %s has more than %u limits reported by "
+				 "usage headers",
+				 x->name, RLC_OBSERVED_MAX);
+	x->observed[x->observed_count].observe = v->observe;
+	x->observed[x->observed_count].limit = slot == RLC_NONE ? id : RLC_NONE;
+	x->observed[x->observed_count].account_slot = slot;
+	x->observed[x->observed_count].interval_ns = v->interval_ns;
+	x->observed_count++;
+	return 0;
+}
+
 static inline int rlc__catalog_alloc(const struct rlc_layout *lay, struct rlc_catalog *c,
 				     char *why, size_t len)
 {
@@ -476,6 +558,9 @@ static inline int rlc_catalog_read(void *base, const struct rlc_layout *lay,
 	}
 	c->endpoints_count = lay->endpoints_count;
 	c->links_count = lay->links_count;
+	for (e = 0; e < lay->limits_count; e++)
+		if ((err = rlc__catalog_observed(c, &limits[e], e, why, len)))
+			goto fail;
 	rlc__catalog_ceilings(c, limits, lay->limits_count);
 	return 0;
 fail:

@@ -3,8 +3,9 @@
  * rlc/segment.h - layout v2 of the shared-memory segment, and its validator.
  *
  *   [header 320 B][limits 192 B each][slots 8 B each][scopes 128 B each]
- *   [clients 128 B each][names 64 B each][exchanges 128 B each]
+ *   [clients 256 B each][names 64 B each][exchanges 128 B each]
  *   [modes 64 B each][accounts 64 B each][endpoints 64 B each][links 256 B each]
+ *   [endpoint outcomes 128 B each, one per endpoint]
  *
  * The exchange catalog (exchanges, modes, accounts, endpoints and their
  * weight rules) is validated by rlc/catalog.h.
@@ -34,7 +35,7 @@
 #define RLC_MAGIC UINT64_C(0x31304745534c4352) /* "RLCSEG01" little-endian */
 #define RLC_READY UINT64_C(0x5944414552434c52) /* "RLCREADY" */
 #define RLC_LAYOUT_MAJOR 2u
-#define RLC_LAYOUT_MINOR 0u
+#define RLC_LAYOUT_MINOR 1u
 #define RLC_CACHELINE 64u
 
 #define RLC_NAME_MAX 64u /* bytes per name record, NUL included */
@@ -117,7 +118,8 @@ struct rlc_header {
 	uint32_t endpoints_count;
 	uint32_t links_count;
 	uint32_t modes_count;
-	uint8_t pad0[40];
+	uint64_t outcomes_off; /* one struct rlc_outcomes per endpoint */
+	uint8_t pad0[32];
 
 	/* Published and maintained by rlcd. */
 	rlc_word ready;               /* RLC_READY, release-stored last */
@@ -160,7 +162,8 @@ struct rlc_limit {
 	uint32_t account;     /* index into accounts, or RLC_NONE */
 	uint32_t reserve_ppm[RLC_PRIOS]; /* held back from each priority, of effective */
 	uint64_t clock_error_ns; /* fixed: how far the exchange-clock estimate may be off */
-	uint8_t pad1[32];
+	uint32_t observe;        /* enum rlc_observe: the usage header that reports it */
+	uint8_t pad1[28];
 };
 
 /* What a scope is: the host's IP at one exchange, or one account there. */
@@ -170,11 +173,35 @@ enum rlc_scope_kind {
 	RLC_SCOPE_ACCOUNT = 2,
 };
 
+/*
+ * Usage headers a limit can be reported by (rlc/feedback.h): the limit
+ * key `header` in rlc.ini(5).
+ */
+enum rlc_observe {
+	RLC_OBSERVE_NONE = 0,
+	RLC_OBSERVE_MBX_WEIGHT = 1,  /* X-MBX-USED-WEIGHT-<n><unit>: the IP's weight */
+	RLC_OBSERVE_MBX_ORDERS = 2,  /* X-MBX-ORDER-COUNT-<n><unit>: the account's orders */
+	RLC_OBSERVE_BAPI = 3,        /* X-Bapi-Limit(-Status): this endpoint's, per UID */
+	RLC_OBSERVE_REMAIN = 4,      /* x-mbx-used-remain-limit: this endpoint's, per second */
+};
+
+/*
+ * A scope's block: blocked_until is raised by atomic max; each block_*
+ * word is (blocked_until >> RLC_BLOCK_KEY_SHIFT) << 24 | 24 bits of
+ * detail, raised by atomic max too, so every word holds the detail of the
+ * latest block and a reader can tell words of one block from another's
+ * (rlc/feedback.h).
+ */
+#define RLC_BLOCK_KEY_SHIFT 20u
+
 struct rlc_scope {
 	/* Shared: what the exchange said about the whole scope. */
 	rlc_word blocked_until; /* CLOCK_MONOTONIC ns every request waits for; 0 */
-	rlc_word block_reason;  /* why, for rlctl */
-	rlc_word reserved0[6];
+	rlc_word block_cause;   /* key | status:10 | client index + 1:13 */
+	rlc_word block_code;    /* key | the exchange's error code, 24-bit two's complement */
+	rlc_word block_since;   /* key | how long before blocked_until it was set, 100 ms */
+	rlc_word breaker;       /* circuit breaker: state:2 | failures:14 | time us:48 */
+	rlc_word reserved0[3];
 	/* Immutable. */
 	uint32_t name;     /* index into names */
 	uint32_t kind;     /* enum rlc_scope_kind */
@@ -183,11 +210,26 @@ struct rlc_scope {
 	uint8_t pad0[48];
 };
 
+/* Whose error codes and bans an exchange speaks (rlc/penalty.h). */
+enum rlc_dialect {
+	RLC_DIALECT_GENERIC = 0,
+	RLC_DIALECT_BINANCE = 1, /* Binance spot and futures, Aster */
+	RLC_DIALECT_BYBIT = 2,
+	RLC_DIALECT_OKX = 3,
+	RLC_DIALECT_BITGET = 4,
+};
+#define RLC_DIALECTS 5u
+#define RLC_BREAKER_FAILURES_MAX 16383u /* the breaker word's 14-bit count */
+#define RLC_BREAKER_TIME_MAX_NS (UINT64_C(86400) * 1000000000) /* a day */
+
 struct rlc_exchange {
 	/* Shared words. */
 	rlc_word mode;            /* (until_us:56, mode index:8); see rlc/mode.h */
 	rlc_word clock_offset_ns; /* exchange clock minus CLOCK_REALTIME, two's complement */
-	rlc_word reserved0[6];
+	rlc_word clock_lo;        /* learned bounds on that offset, + 2^63; 0: none yet */
+	rlc_word clock_hi;        /* + 2^63; UINT64_MAX: none yet */
+	rlc_word clock_samples;   /* responses the bounds were learned from */
+	rlc_word reserved0[3];
 	/* Immutable. */
 	uint32_t name;           /* index into names */
 	uint32_t ip_scope;       /* index into scopes, or RLC_NONE */
@@ -197,7 +239,11 @@ struct rlc_exchange {
 	uint32_t accounts_count;
 	uint32_t endpoints_first; /* its endpoints in the endpoints table */
 	uint32_t endpoints_count;
-	uint8_t pad0[32];
+	uint32_t dialect;          /* enum rlc_dialect */
+	uint32_t breaker_failures; /* consecutive failures that open the breaker; 0: never */
+	uint64_t breaker_cooldown_ns; /* how long it stays open */
+	uint64_t breaker_probe_ns;    /* how long a half-open probe may take */
+	uint8_t pad0[8];
 };
 
 struct rlc_mode {
@@ -262,6 +308,25 @@ struct rlc_link {
 #define RLC_CLIENT_LIVE UINT64_C(2)
 #define RLC_CLIENT_PHASE_MASK UINT64_C(3)
 
+/*
+ * What came back from the requests fed back (rlc_feedback): counts by
+ * outcome and response times, by bucket upper bound RLC_ELAPSED_BOUNDS_MS
+ * (the last unbounded).  A client's own are written only by it; an
+ * endpoint's are added to by every client.
+ */
+#define RLC_ELAPSED_BUCKETS 10u
+#define RLC_ELAPSED_BOUNDS_MS { 1, 5, 10, 25, 50, 100, 250, 500, 1000 }
+
+struct rlc_outcomes {
+	rlc_word ok;           /* 1xx to 3xx */
+	rlc_word client_error; /* 4xx but 418 and 429 */
+	rlc_word limited;      /* 418 and 429 */
+	rlc_word server_error; /* 5xx */
+	rlc_word transport;    /* no response: timeout, connection error */
+	rlc_word elapsed_ns;   /* sum of the response times fed back */
+	rlc_word elapsed[RLC_ELAPSED_BUCKETS]; /* response times by bucket */
+};
+
 struct rlc_client {
 	rlc_word state;       /* claimed by CAS from 0, see rlc/client.h */
 	rlc_word start_ticks; /* /proc/<pid>/stat starttime, tells PID reuse */
@@ -273,6 +338,7 @@ struct rlc_client {
 	rlc_word weight;   /* weight granted */
 	rlc_word refunded; /* weight given back */
 	uint8_t pad1[32];
+	struct rlc_outcomes outcomes;
 };
 
 struct rlc_name {
@@ -307,7 +373,12 @@ RLC_STATIC_ASSERT(sizeof(struct rlc_account) == 64, "account is 1 line");
 RLC_STATIC_ASSERT(sizeof(struct rlc_endpoint) == 64, "endpoint is 1 line");
 RLC_STATIC_ASSERT(sizeof(struct rlc_clause) == 80, "clause");
 RLC_STATIC_ASSERT(sizeof(struct rlc_link) == 256, "link is 4 lines");
-RLC_STATIC_ASSERT(sizeof(struct rlc_client) == 128, "client is 2 lines");
+RLC_STATIC_ASSERT(sizeof(struct rlc_outcomes) == 128, "outcomes are 2 lines");
+RLC_STATIC_ASSERT(sizeof(struct rlc_client) == 256, "client is 4 lines");
+RLC_STATIC_ASSERT(offsetof(struct rlc_client, outcomes) == 128, "client outcomes");
+RLC_STATIC_ASSERT(offsetof(struct rlc_header, outcomes_off) == 152, "outcomes_off");
+RLC_STATIC_ASSERT(offsetof(struct rlc_exchange, dialect) == 96, "exchange.dialect");
+RLC_STATIC_ASSERT(offsetof(struct rlc_limit, observe) == 160, "limit.observe");
 RLC_STATIC_ASSERT(offsetof(struct rlc_client, name) == 16, "client.name");
 RLC_STATIC_ASSERT(offsetof(struct rlc_client, grants) == 64, "client counters line");
 RLC_STATIC_ASSERT(sizeof(struct rlc_name) == RLC_NAME_MAX, "name record");
@@ -327,6 +398,7 @@ struct rlc_layout {
 	uint64_t created_ns;
 	uint64_t limits_off, slots_off, scopes_off, clients_off, names_off;
 	uint64_t exchanges_off, accounts_off, endpoints_off, links_off, modes_off;
+	uint64_t outcomes_off; /* endpoints_count records */
 	uint32_t limits_count, slots_count, scopes_count, clients_count, names_count;
 	uint32_t exchanges_count, accounts_count, endpoints_count, links_count, modes_count;
 };
@@ -360,6 +432,7 @@ struct rlc_limit_view {
 	uint32_t exchange; /* index into the exchanges table, or RLC_NONE */
 	uint32_t account;  /* index into the accounts table, or RLC_NONE */
 	uint32_t reserve_ppm[RLC_PRIOS];
+	uint32_t observe;  /* enum rlc_observe */
 	/* What priority p may fill the limit to in mode m (rlc/priority.h). */
 	uint32_t ceiling[RLC_MODES_MAX][RLC_PRIOS];
 	char name[RLC_NAME_MAX];
@@ -534,14 +607,16 @@ static inline int rlc_segment_read_limit(void *base, const struct rlc_layout *la
 	    l.reserve_ppm[RLC_PRIO_LOW] < l.reserve_ppm[RLC_PRIO_NORMAL] ||
 	    l.reserve_ppm[RLC_PRIO_NORMAL] < l.reserve_ppm[RLC_PRIO_HIGH] ||
 	    (l.exchange != RLC_NONE && l.exchange >= lay->exchanges_count) ||
-	    (l.account != RLC_NONE && l.account >= lay->accounts_count))
+	    (l.account != RLC_NONE && l.account >= lay->accounts_count) ||
+	    l.observe > RLC_OBSERVE_REMAIN)
 		return rlc__fail(why, len, -EBADMSG,
-				 "corrupt segment: limit %u (%s) has reserves or references out of "
-				 "range",
+				 "corrupt segment: limit %u (%s) has reserves, references or a usage "
+				 "header out of range",
 				 i, v->name);
 	memcpy(v->reserve_ppm, l.reserve_ppm, sizeof(v->reserve_ppm));
 	v->exchange = l.exchange;
 	v->account = l.account;
+	v->observe = l.observe;
 	v->state = &rec->state;
 	v->sum = &rec->sum;
 	v->frees = &rec->frees;
@@ -558,7 +633,7 @@ static inline int rlc_segment_read_limit(void *base, const struct rlc_layout *la
 	return 0;
 }
 
-#define RLC__TABLES 10u
+#define RLC__TABLES 11u
 
 /* One table of the segment: its name for messages, where, how many, how big. */
 struct rlc__span {
@@ -581,6 +656,8 @@ static inline void rlc__spans(const struct rlc_layout *lay, struct rlc__span *t)
 		{ "endpoints", lay->endpoints_off, lay->endpoints_count,
 		  sizeof(struct rlc_endpoint) },
 		{ "links", lay->links_off, lay->links_count, sizeof(struct rlc_link) },
+		{ "outcomes", lay->outcomes_off, lay->endpoints_count,
+		  sizeof(struct rlc_outcomes) },
 	};
 
 	memcpy(t, all, sizeof(all));
@@ -690,6 +767,7 @@ static inline int rlc_segment_read_header(const void *base, size_t size, struct 
 	lay->endpoints_off = copy.endpoints_off;
 	lay->links_off = copy.links_off;
 	lay->modes_off = copy.modes_off;
+	lay->outcomes_off = copy.outcomes_off;
 	lay->limits_count = copy.limits_count;
 	lay->slots_count = copy.slots_count;
 	lay->scopes_count = copy.scopes_count;

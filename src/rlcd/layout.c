@@ -239,7 +239,7 @@ static int collect_params(const struct rlc_config *cfg, struct params *p)
 /* Where each table goes, in the order of rlc/segment.h, and the counts. */
 struct plan {
 	uint64_t limits, slots, scopes, clients, names, exchanges, modes, accounts, endpoints,
-		links, size;
+		links, outcomes, size;
 	uint32_t nslots, nscopes, nnames, nmodes, nlinks;
 	uint32_t scope_names, exchange_names, account_names, mode_names, endpoint_names,
 		param_names; /* where each kind's names start */
@@ -278,7 +278,8 @@ static int plan(const struct rlc_config *cfg, struct params *params, struct plan
 	o->accounts = o->modes + (uint64_t)o->nmodes * sizeof(struct rlc_mode);
 	o->endpoints = o->accounts + (uint64_t)cfg->accounts_count * sizeof(struct rlc_account);
 	o->links = o->endpoints + (uint64_t)cfg->endpoints_count * sizeof(struct rlc_endpoint);
-	o->size = o->links + (uint64_t)o->nlinks * sizeof(struct rlc_link);
+	o->outcomes = o->links + (uint64_t)o->nlinks * sizeof(struct rlc_link);
+	o->size = o->outcomes + (uint64_t)cfg->endpoints_count * sizeof(struct rlc_outcomes);
 	return 0;
 }
 
@@ -327,6 +328,7 @@ static void write_header(struct rlc_header *h, const struct rlc_config *cfg,
 	h->accounts_off = o->accounts;
 	h->endpoints_off = o->endpoints;
 	h->links_off = o->links;
+	h->outcomes_off = o->outcomes;
 	h->limits_count = cfg->limits_count;
 	h->slots_count = o->nslots;
 	h->scopes_count = o->nscopes;

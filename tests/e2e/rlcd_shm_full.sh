@@ -27,7 +27,7 @@ expect 1 "rlcd: $seg: No space left on device: cannot reserve $size bytes" creat
 [ -z "$(ls -A /dev/shm)" ] || fail "rlcd left files behind: $(ls -A /dev/shm)"
 
 echo "2. adopting a segment whose pages are not all there"
-mount -t tmpfs -o size=256k tmpfs /dev/shm
+mount -t tmpfs -o size=512k tmpfs /dev/shm
 start_rlcd rlcd.log "$tmp/big.ini"
 wait_for "$tmp/rlcd.log" "rlcd: $seg: created, generation 1" || fail "rlcd did not create $seg"
 stop_rlcd TERM || fail "rlcd exited $? on SIGTERM"
