@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rlc/block.h"
 #include "rlc/bucket.h"
 #include "rlc/catalog.h"
 #include "rlc/client.h"
@@ -37,6 +38,7 @@
 #include "rlc/fixed.h"
 #include "rlc/guard.h"
 #include "rlc/mode.h"
+#include "rlc/offset.h"
 #include "rlc/priority.h"
 #include "rlc/segment.h"
 #include "rlc/window.h"
@@ -56,6 +58,8 @@ struct rlc {
 	struct rlc_layout layout; /* the header's immutable part, copied */
 	struct rlc_limit_view *limits; /* private copies, one per limit */
 	char (*scopes)[RLC_NAME_MAX];  /* scope names, copied */
+	struct rlc_scope *scope_words; /* the scopes in the segment: only their words are read */
+	struct rlc_outcomes *outcomes; /* one per endpoint, in the segment */
 	struct rlc_catalog cat;        /* exchanges, accounts, endpoints: copied */
 	struct rlc_client *clients;
 	struct rlc_client *self; /* this process's record; NULL if read-only */
@@ -258,6 +262,8 @@ static inline int rlc_attach(struct rlc *h, void *base, size_t size, const char 
 	if ((err = rlc__copy_layout(h)))
 		return rlc__attach_fail(h, err);
 	h->clients = RLC__TABLE(struct rlc_client, base, h->layout.clients_off);
+	h->scope_words = RLC__TABLE(struct rlc_scope, base, h->layout.scopes_off);
+	h->outcomes = RLC__TABLE(struct rlc_outcomes, base, h->layout.outcomes_off);
 	if (flags & RLC_OPEN_READONLY)
 		return 0;
 	idx = rlc_client_claim(h->clients, h->layout.clients_count, getpid(), client_name);
@@ -421,7 +427,22 @@ struct rlc__request {
 	uint32_t exchange; /* RLC_NONE until a take read one */
 	int mode;
 	uint64_t word;
+	uint32_t passed; /* the last scope whose block and breaker let it through */
+	uint32_t probe;  /* the scope whose half-open probe it won, or RLC_NONE */
+	uint64_t probe_word; /* the breaker word it stored to win it */
 };
+
+/* A request's shared state for a (re)try at clock read `now`. */
+static inline void rlc__request_start(struct rlc__request *r, uint64_t now)
+{
+	r->now = now;
+	r->real = r->word = 0;
+	r->exchange = RLC_NONE;
+	r->mode = (int)RLC_MODE_NORMAL;
+	r->passed = RLC_NONE;
+	r->probe = RLC_NONE;
+	r->probe_word = 0;
+}
 
 /*
  * The mode in force for exchange *x (id `exchange`) on request *r
@@ -479,6 +500,52 @@ static inline int rlc__over_ceiling(const struct rlc_limit_view *v, const struct
  * with the wait in *retry_ns when it fits normal's but not this mode's, or
  * when it yields; -EBADMSG for a mode word no mode has.
  */
+/*
+ * May request *r go to limit *v's scope: not blocked (rlc/block.h), and
+ * its breaker closed, or this request the half-open probe?  0, or
+ * -ECONNREFUSED / -EHOSTDOWN with the wait in *retry_ns.  One check per
+ * scope and request: a request's limits mostly share theirs.
+ */
+RLC__HOT int rlc__pass(const struct rlc *h, const struct rlc_limit_view *v,
+		      const struct rlc_exchange_view *x, struct rlc__request *r,
+		      uint64_t *retry_ns)
+{
+	struct rlc_scope *s;
+	uint64_t until;
+	int err;
+
+	if (v->scope == r->passed)
+		return 0;
+	s = &h->scope_words[v->scope];
+	/* Self-contained words (rlc/block.h): relaxed. */
+	until = rlc__load_relaxed(&s->blocked_until);
+	if (until > r->now) {
+		*retry_ns = until - r->now;
+		return -ECONNREFUSED;
+	}
+	if (x && x->breaker_failures && rlc__load_relaxed(&s->breaker) != 0) {
+		uint64_t probe = 0;
+
+		if ((err = rlc__breaker_pass(&s->breaker, r->now, x->breaker_probe_ns, &probe,
+					     retry_ns)))
+			return err;
+		if (probe) { /* won the probe: a refusal after it hands it on */
+			r->probe = v->scope;
+			r->probe_word = probe;
+		}
+	}
+	r->passed = v->scope;
+	return 0;
+}
+
+/* A refused request that won a half-open probe hands it on (rlc/block.h). */
+static inline void rlc__request_refused(const struct rlc *h, struct rlc__request *r)
+{
+	if (r->probe != RLC_NONE)
+		rlc__breaker_release(&h->scope_words[r->probe].breaker, r->probe_word, r->now);
+	r->probe = RLC_NONE;
+}
+
 RLC__HOT int rlc__take(const struct rlc *h, uint32_t id, struct rlc__request *r, uint32_t weight,
 		      uint64_t *token, uint64_t *retry_ns)
 {
@@ -486,8 +553,11 @@ RLC__HOT int rlc__take(const struct rlc *h, uint32_t id, struct rlc__request *r,
 	const struct rlc_exchange_view *x = rlc__exchange_of(h, v);
 	uint64_t until;
 	uint32_t ceiling;
-	int mode = x ? rlc__mode_of(x, v->exchange, r) : (int)RLC_MODE_NORMAL;
+	int mode, err;
 
+	if ((err = rlc__pass(h, v, x, r, retry_ns)))
+		return err;
+	mode = x ? rlc__mode_of(x, v->exchange, r) : (int)RLC_MODE_NORMAL;
 	if (mode < 0)
 		return -EBADMSG;
 	ceiling = v->ceiling[mode][r->prio];
@@ -601,6 +671,12 @@ static inline int rlc__retake(int *err, uint64_t seen_ns)
 	return 0;
 }
 
+/* Is refusal `err` one that a wait may outlast (it comes with a retry time)? */
+static inline int rlc__waitable(int err)
+{
+	return err == -EAGAIN || err == -ECONNREFUSED || err == -EHOSTDOWN;
+}
+
 /* Record the outcome in *g and in this client's counters; returns err. */
 static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, int err, uint32_t by,
 			       uint64_t retry_ns, uint64_t weight)
@@ -616,7 +692,7 @@ static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, int err, uint
 	}
 	if (err) {
 		g->refused_by = (int32_t)by;
-		g->retry_ns = err == -EAGAIN ? retry_ns : 0;
+		g->retry_ns = rlc__waitable(err) ? retry_ns : 0;
 		rlc__count(&h->self->refusals, 1);
 		return err;
 	}
@@ -640,10 +716,7 @@ static inline int rlc__take_all(struct rlc *h, struct rlc_grant *g, uint32_t pri
 
 	r.prio = g->priority = prio;
 	do {
-		r.now = g->now_ns = rlc_now_ns();
-		r.real = r.word = 0;
-		r.exchange = RLC_NONE;
-		r.mode = (int)RLC_MODE_NORMAL;
+		rlc__request_start(&r, g->now_ns = rlc_now_ns());
 		for (taken = 0; taken < g->count; taken++) {
 			err = rlc__take(h, g->id[taken], &r, g->weight[taken], &g->token[taken],
 					&retry_ns);
@@ -652,6 +725,8 @@ static inline int rlc__take_all(struct rlc *h, struct rlc_grant *g, uint32_t pri
 		}
 		for (i = taken; err && i > 0; i--)
 			rlc__give_back(&h->limits[g->id[i - 1]], g->token[i - 1], g->weight[i - 1]);
+		if (err)
+			rlc__request_refused(h, &r);
 	} while (rlc__retake(&err, retry_ns));
 	for (i = 0; i < g->count; i++)
 		total += g->weight[i];
@@ -664,7 +739,11 @@ static inline int rlc__take_all(struct rlc *h, struct rlc_grant *g, uint32_t pri
  * rlc_refund; -EAGAIN when a limit refused (it is full for this priority,
  * its exchange's mode does not admit the weight yet, or it yields to a
  * waiting higher priority), with g->refused_by and g->retry_ns (the wait,
- * assuming no other traffic); -EBADMSG when a limit's state is corrupt
+ * assuming no other traffic); -ECONNREFUSED when a limit's scope is
+ * blocked (rlc_feedback, rlc_block), with g->refused_by that limit and
+ * g->retry_ns until the block ends; -EHOSTDOWN when its scope's circuit
+ * breaker is open, or half-open with another request probing, with
+ * g->retry_ns until it may let a probe through; -EBADMSG when a limit's state is corrupt
  * (g->refused_by names it) or the segment was truncated; -EOVERFLOW when a
  * window has outlived its epoch counter (see rlc_window_take) or a fixed
  * limit's exchange clock reads past the year 2554 (a corrupt clock offset,
@@ -702,11 +781,9 @@ static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rl
 	g->weight[0] = weight;
 	r.prio = RLC_PRIO_NORMAL;
 	do {
-		r.now = g->now_ns = rlc_now_ns();
-		r.real = r.word = 0;
-		r.exchange = RLC_NONE;
-		r.mode = (int)RLC_MODE_NORMAL;
-		err = rlc__take(h, id, &r, weight, &g->token[0], &retry_ns);
+		rlc__request_start(&r, g->now_ns = rlc_now_ns());
+		if ((err = rlc__take(h, id, &r, weight, &g->token[0], &retry_ns)))
+			rlc__request_refused(h, &r);
 	} while (rlc__retake(&err, retry_ns));
 	return rlc__decided(h, g, err, id, retry_ns, weight);
 }
@@ -717,11 +794,6 @@ static inline uint64_t rlc__add_sat(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
-/*
- * After the refusal in *g: mark the refusing limit for the request's
- * priority (rlc/priority.h) and sleep until it may fit.  Returns 0 to try
- * again, or -ETIMEDOUT when the wait would pass `deadline_ns`.
- */
 /*
  * Was the refusal in *g the exchange's mode's (the weight above the
  * refusing limit's ceiling in the mode in force), not the limit's room?
@@ -743,16 +815,28 @@ static inline int rlc__mode_refused(const struct rlc *h, const struct rlc_grant 
 	return 0;
 }
 
-static inline int rlc__wait(struct rlc *h, const struct rlc_grant *g, uint64_t deadline_ns)
+/*
+ * After refusal `err` in *g: sleep until the request may fit, marking the
+ * refusing limit for its priority (rlc/priority.h) when it was the limit's
+ * room that refused.  A blocked scope is waited out without a mark (it
+ * shuts every priority out); an open breaker is looked at again every
+ * RLC_MODE_POLL_NS, since a probe may close it any time.  Returns 0 to try
+ * again; -ETIMEDOUT when a limit's wait would pass `deadline_ns`; `err`
+ * itself when the block or breaker outlasts it.
+ */
+static inline int rlc__wait(struct rlc *h, const struct rlc_grant *g, int err,
+			    uint64_t deadline_ns)
 {
 	struct timespec until;
 	/* retry_ns counts from the decision; saturate, never wrap */
 	uint64_t wake = rlc__add_sat(g->now_ns, g->retry_ns);
 	uint64_t mark = rlc__add_sat(wake, RLC_WAIT_GRACE_NS);
 
+	if (err == -EHOSTDOWN && wake - g->now_ns > RLC_MODE_POLL_NS)
+		wake = g->now_ns + RLC_MODE_POLL_NS;
 	if (wake > deadline_ns)
-		return -ETIMEDOUT;
-	if (g->refused_by < 0 || (uint32_t)g->refused_by >= h->limits_count)
+		return err == -EAGAIN ? -ETIMEDOUT : err;
+	if (err != -EAGAIN || g->refused_by < 0 || (uint32_t)g->refused_by >= h->limits_count)
 		; /* nothing to mark */
 	else if (rlc__mode_refused(h, g))
 		/* Every lower priority is shut out by the same mode: a mark would
@@ -772,18 +856,23 @@ static inline int rlc__wait(struct rlc *h, const struct rlc_grant *g, uint64_t d
 /*
  * rlc_try_n, waiting (sleeping, not spinning) until it fits or until
  * `deadline_ns` (CLOCK_MONOTONIC).  While it waits it holds LOW requests
- * back on the limit that refused it (rlc/priority.h).  Returns 0;
- * -ETIMEDOUT when the wait would pass the deadline, with g->retry_ns and
- * g->refused_by from the last refusal; or rlc_try_n's other errors at once.
+ * back on the limit that refused it (rlc/priority.h).  A blocked scope
+ * (-ECONNREFUSED) is waited out when its block ends by the deadline; a
+ * scope's open breaker (-EHOSTDOWN) is looked at every 100 ms until the
+ * deadline.  Returns 0; -ETIMEDOUT when a limit's wait would pass the
+ * deadline, with g->retry_ns and g->refused_by from the last refusal;
+ * -ECONNREFUSED at once when the block lasts past the deadline, and
+ * -EHOSTDOWN when the breaker is still shut at it (never sleeping into a
+ * ban); or rlc_try_n's other errors at once.
  */
 static inline int rlc_acquire(struct rlc *h, const uint32_t *ids, const uint32_t *weights,
 			      unsigned n, uint64_t deadline_ns, struct rlc_grant *g)
 {
 	int err;
 
-	while ((err = rlc_try_n(h, ids, weights, n, g)) == -EAGAIN)
-		if (rlc__wait(h, g, deadline_ns))
-			return -ETIMEDOUT;
+	while (rlc__waitable(err = rlc_try_n(h, ids, weights, n, g)))
+		if ((err = rlc__wait(h, g, err, deadline_ns)))
+			return err;
 	return err;
 }
 
@@ -826,7 +915,7 @@ static inline int rlc_refund(struct rlc *h, struct rlc_grant *g)
  */
 static inline int rlc__used(const struct rlc *h, const struct rlc_limit_view *v, uint64_t *used)
 {
-	struct rlc__request r = { 0, 0, 0, RLC_NONE, 0, 0 };
+	struct rlc__request r = { 0, 0, 0, RLC_NONE, 0, 0, RLC_NONE, RLC_NONE, 0 };
 	uint64_t seen = 0;
 	int err;
 
@@ -918,5 +1007,6 @@ static inline int rlc_client_info(const struct rlc *h, uint32_t idx,
 }
 
 #include "rlc/reserve.h"
+#include "rlc/feedback.h"
 
 #endif /* RLC_H */

@@ -127,4 +127,31 @@ static inline int rlc_bucket_used(const struct rlc_limit_view *v, uint64_t now, 
 	return 0;
 }
 
+/*
+ * Raise the tokens bucket *v has in use at `now` to at least `count`
+ * (capped at its largest ceiling): as rlc_window_raise, the difference is
+ * a grant under a ceiling of `count`.  Lock-free.  Returns 1 when it
+ * raised, 0 when that many were in use already; -ESTALE with *seen_ns.
+ */
+static inline int rlc_bucket_raise(const struct rlc_limit_view *v, uint64_t now, uint32_t count,
+				   uint64_t *seen_ns)
+{
+	uint64_t used, token, most = v->burst_ns / v->step_ns;
+	int err, tries;
+
+	if (count > most)
+		count = (uint32_t)most;
+	for (tries = 0; tries < 8; tries++) {
+		if ((err = rlc_bucket_used(v, now, &used, seen_ns)))
+			return err;
+		if (used >= count)
+			return 0;
+		err = rlc_bucket_take_under(v, now, (uint32_t)(count - used), count, &token,
+					    seen_ns);
+		if (err != -EAGAIN)
+			return err ? err : 1;
+	}
+	return 0;
+}
+
 #endif /* RLC_BUCKET_H */

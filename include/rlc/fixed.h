@@ -284,4 +284,28 @@ static inline int rlc_fixed_used(const struct rlc_limit_view *v, uint64_t x, uin
 	return 0;
 }
 
+/*
+ * Raise interval k's count to at least `count` (at most the capacity):
+ * what the exchange reported for it (rlc/feedback.h).  A word already at
+ * a later interval is left alone: k is over.  Lock-free; relaxed, as a
+ * take (a raise is a CAS on the word's latest value and only ever adds).
+ * Returns 1 when it raised, 0 when it did not need to or k is over;
+ * -EBADMSG for a word no take writes.
+ */
+static inline int rlc_fixed_raise(const struct rlc_limit_view *v, uint64_t k, uint32_t count)
+{
+	rlc_word *word = rlc__fixed_word(v, k);
+	uint64_t w = rlc__load_relaxed(word), j;
+
+	for (;;) {
+		j = RLC__EPOCH(w);
+		if (j > k)
+			return rlc__fixed_corrupt(j, k) ? -EBADMSG : 0;
+		if (j == k && RLC__COUNT(w) >= count)
+			return 0;
+		if (rlc__cas_relaxed(word, &w, RLC__WORD(k, count)))
+			return 1;
+	}
+}
+
 #endif /* RLC_FIXED_H */

@@ -260,9 +260,9 @@ static inline int rlc_reserve_wait(struct rlc *h, uint32_t endpoint,
 {
 	int err;
 
-	while ((err = rlc_reserve(h, endpoint, params, n, account, priority, g)) == -EAGAIN)
-		if (rlc__wait(h, g, deadline_ns))
-			return -ETIMEDOUT;
+	while (rlc__waitable(err = rlc_reserve(h, endpoint, params, n, account, priority, g)))
+		if ((err = rlc__wait(h, g, err, deadline_ns)))
+			return err;
 	return err;
 }
 
@@ -364,6 +364,7 @@ static inline int rlc_clock_offset_set(struct rlc *h, int exchange, int64_t offs
 		return -EINVAL;
 	if (rlc__truncated(h))
 		return -EBADMSG;
+	rlc__offset_forget(&h->cat.exchanges[exchange]); /* what was learned is for another offset */
 	rlc__store_relaxed(h->cat.exchanges[exchange].clock_offset, (uint64_t)offset_ns);
 	return 0;
 }

@@ -422,4 +422,33 @@ static inline int rlc_window_used(const struct rlc_limit_view *v, uint64_t now, 
 	return 0;
 }
 
+/*
+ * Raise the weight window *v counts at `now` to at least `count` (at most
+ * the capacity): what the exchange reported (rlc/feedback.h).  The
+ * difference is taken as a grant of now that is never refunded, under a
+ * ceiling of `count`, so a concurrent grant or raise makes the take refuse
+ * and this one look again rather than add twice.  Lock-free.  Returns 1
+ * when it raised, 0 when the window counted that much already; -ESTALE
+ * (with *seen_ns), -EBADMSG or -EOVERFLOW as rlc_window_take.
+ */
+static inline int rlc_window_raise(const struct rlc_limit_view *v, uint64_t now, uint32_t count,
+				   uint64_t *seen_ns)
+{
+	uint64_t used, token;
+	int err, tries;
+
+	/* Each refusal means another process added weight: a few suffice. */
+	for (tries = 0; tries < 8; tries++) {
+		if ((err = rlc_window_used(v, now, &used, seen_ns)))
+			return err;
+		if (used >= count)
+			return 0;
+		err = rlc_window_take_under(v, now, (uint32_t)(count - used), count, &token,
+					    seen_ns);
+		if (err != -EAGAIN)
+			return err ? err : 1;
+	}
+	return 0;
+}
+
 #endif /* RLC_WINDOW_H */
