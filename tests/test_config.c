@@ -407,6 +407,18 @@ static const struct rlc_limit_config *find_limit(const struct rlc_config *cfg, c
 	return NULL;
 }
 
+/* The index of exchange `name` of `cfg`; fails the test without one. */
+static uint32_t cfg_index(const struct rlc_config *cfg, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < cfg->exchanges_count; i++)
+		if (strcmp(cfg->exchanges[i].name, name) == 0)
+			return i;
+	fail_msg("no exchange %s", name);
+	return 0;
+}
+
 /*
  * The built-in default is [rlcd] and every shipped profile: each profile's
  * limits and endpoints are in it, configured alike.
@@ -416,6 +428,7 @@ static void test_config_builtin(void **state)
 	static const char *const profiles[] = { "binance-spot", "binance-usdm", "bybit-v5",
 						"okx-v5", "bitget-v2", "aster-futures" };
 	const struct rlc_limit_config *l, *b;
+	const struct rlc_exchange_config *ex;
 	struct rlc_config builtin, file;
 	uint32_t endpoints = 0, i;
 	char path[4096];
@@ -444,13 +457,44 @@ static void test_config_builtin(void **state)
 			assert_int_equal(b->slots, l->slots);
 			assert_int_equal(b->buffer_ppm, l->buffer_ppm);
 			assert_memory_equal(b->reserve_ppm, l->reserve_ppm, sizeof(l->reserve_ppm));
+			assert_int_equal(b->observe, l->observe);
 		}
+		ex = &builtin.exchanges[cfg_index(&builtin, file.exchanges[0].name)];
+		assert_int_equal(ex->dialect, file.exchanges[0].dialect);
+		assert_int_equal(ex->breaker_failures, file.exchanges[0].breaker_failures);
+		assert_int_equal(ex->breaker_cooldown_ns, file.exchanges[0].breaker_cooldown_ns);
+		assert_int_equal(ex->breaker_probe_ns, file.exchanges[0].breaker_probe_ns);
 		endpoints += file.endpoints_count;
 		rlc_config_free(&file);
 	}
 	assert_int_equal(builtin.exchanges_count, sizeof(profiles) / sizeof(profiles[0]));
 	assert_int_equal(builtin.endpoints_count, endpoints);
 	rlc_config_free(&builtin);
+}
+
+/* `text` with its first `from` replaced by `to`, into `out`. */
+static void replaced(char *out, size_t size, const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+
+	assert_non_null(at);
+	snprintf(out, size, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+}
+
+/* A laid out and published segment of `cfg`, checked by the clients' validator. */
+static void *laid_out(const struct rlc_config *cfg, size_t *size)
+{
+	void *base;
+
+	*size = rlc_layout_size(cfg);
+	base = aligned_alloc(RLC_CACHELINE, *size);
+	assert_non_null(base);
+	memset(base, 0, *size);
+	assert_int_equal(rlc_layout_init(base, *size, cfg, 5 * SEC, why, sizeof(why)), 0);
+	rlc_layout_publish(base);
+	if (rlc_segment_check(base, *size, why, sizeof(why)) != 0)
+		fail_msg("%s", why);
+	return base;
 }
 
 /*
@@ -473,24 +517,14 @@ static void test_config_layout(void **state)
 		      "[endpoint ex post /order]\ncritical-if = reduceOnly\nip.weight = 1\n"
 		      "account.orders-10s = each batch 1 max 5 else 1\nip.fixed = if limit 2 else 1\n");
 	assert_int_equal(parse(&cfg, text), 0);
-	size = rlc_layout_size(&cfg);
-	base = aligned_alloc(RLC_CACHELINE, size);
-	assert_non_null(base);
-	memset(base, 0, size);
-	assert_int_equal(rlc_layout_init(base, size, &cfg, 5 * SEC, why, sizeof(why)), 0);
-	rlc_layout_publish(base);
-	if (rlc_segment_check(base, size, why, sizeof(why)) != 0)
-		fail_msg("%s", why);
+	base = laid_out(&cfg, &size);
 	assert_int_equal(((struct rlc_header *)base)->exchanges_count, 2);
 	assert_int_equal(((struct rlc_header *)base)->accounts_count, 3);
 	assert_int_equal(((struct rlc_header *)base)->modes_count, 3);
 	assert_int_equal(((struct rlc_header *)base)->endpoints_count, 2);
 	assert_int_equal(((struct rlc_header *)base)->links_count, 4);
 	assert_int_equal(rlc_layout_compatible(base, size, &cfg, why, sizeof(why)), 0);
-	snprintf(changed, sizeof(changed), "%s", text);
-	*strstr(changed, "buffer = 1%") = '\0';
-	strcat(changed, "buffer = 2%");
-	strcat(changed, strstr(text, "buffer = 1%") + strlen("buffer = 1%"));
+	replaced(changed, sizeof(changed), text, "buffer = 1%", "buffer = 2%");
 	assert_int_equal(parse(&other, changed), 0);
 	assert_int_equal(rlc_layout_compatible(base, size, &other, why, sizeof(why)), -ESTALE);
 	assert_string_equal(why, "mode 1 differs between the segment and the configuration");
@@ -501,6 +535,94 @@ static void test_config_layout(void **state)
 	assert_int_equal(rlc_layout_compatible(base, size, &other, why, sizeof(why)), -ESTALE);
 	assert_string_equal(why, "link 0 differs between the segment and the configuration");
 	rlc_config_free(&other);
+	free(base);
+	rlc_config_free(&cfg);
+}
+
+/* Check one configuration change of `text` against the segment `base` laid out from it. */
+static void differs(const void *base, size_t size, const char *text, const char *from,
+		    const char *to, const char *message)
+{
+	struct rlc_config other;
+	char changed[2048];
+
+	replaced(changed, sizeof(changed), text, from, to);
+	assert_int_equal(parse(&other, changed), 0);
+	assert_int_equal(rlc_layout_compatible(base, size, &other, why, sizeof(why)), -ESTALE);
+	assert_string_equal(why, message);
+	rlc_config_free(&other);
+}
+
+/*
+ * The usage headers, dialects and breakers in the segment, the learned
+ * clock bounds empty; an rlcd adopts a segment only with the same ones.
+ */
+static void test_config_layout_feedback(void **state)
+{
+	struct rlc_exchange *x;
+	const struct rlc_limit *l;
+	const struct rlc_header *h;
+	struct rlc_config cfg;
+	char text[2048];
+	size_t size;
+	void *base;
+
+	with_exchange(text, sizeof(text),
+		      "[account ex a]\n[account ex b]\n"
+		      "[limit ex.ip.w10]\nheader = x-mbx-used-weight\ncapacity = 100\n"
+		      "interval = 10s\n"
+		      "[limit ex.account.o1m]\nheader = x-mbx-order-count\ncapacity = 100\n"
+		      "interval = 1m\n"
+		      "[limit ex.account.create]\nheader = x-bapi-limit\ncapacity = 10\n"
+		      "interval = 1s\n"
+		      "[exchange e2]\ndialect = okx\nbreaker-failures = 3\n"
+		      "breaker-cooldown = 2s\nbreaker-probe-timeout = 500ms\n"
+		      "[limit e2.ip.r]\nheader = x-mbx-used-remain-limit\ncapacity = 20\n"
+		      "interval = 1s\n");
+	assert_int_equal(parse(&cfg, text), 0);
+	base = laid_out(&cfg, &size);
+	h = (const struct rlc_header *)base;
+	l = RLC__TABLE(const struct rlc_limit, base, h->limits_off);
+	/* ex.ip.weight, ex.ip.w10, e2.ip.r, then a's and b's four */
+	assert_int_equal(h->limits_count, 11);
+	assert_int_equal(l[0].observe, RLC_OBSERVE_NONE);
+	assert_int_equal(l[1].observe, RLC_OBSERVE_MBX_WEIGHT);
+	assert_int_equal(l[2].observe, RLC_OBSERVE_REMAIN);
+	assert_int_equal(l[3].observe, RLC_OBSERVE_NONE);
+	assert_int_equal(l[5].observe, RLC_OBSERVE_MBX_ORDERS);
+	assert_int_equal(l[6].observe, RLC_OBSERVE_BAPI);
+	assert_int_equal(l[9].observe, RLC_OBSERVE_MBX_ORDERS);
+	assert_int_equal(l[10].observe, RLC_OBSERVE_BAPI);
+	x = RLC__TABLE(struct rlc_exchange, base, h->exchanges_off);
+	assert_int_equal(x[0].dialect, RLC_DIALECT_GENERIC);
+	assert_int_equal(x[0].breaker_failures, 5);
+	assert_int_equal(x[0].breaker_cooldown_ns, 10 * SEC);
+	assert_int_equal(x[0].breaker_probe_ns, 10 * SEC);
+	assert_int_equal(x[1].dialect, RLC_DIALECT_OKX);
+	assert_int_equal(x[1].breaker_failures, 3);
+	assert_int_equal(x[1].breaker_cooldown_ns, 2 * SEC);
+	assert_int_equal(x[1].breaker_probe_ns, 500 * MS);
+	assert_int_equal(rlc__load_relaxed(&x[1].clock_lo), 0);
+	assert_true(rlc__load_relaxed(&x[1].clock_hi) == UINT64_MAX);
+	assert_int_equal(rlc__load_relaxed(&x[1].clock_samples), 0);
+	assert_int_equal(rlc_layout_compatible(base, size, &cfg, why, sizeof(why)), 0);
+	/* the learned bounds are shared words, not configuration: an adoption keeps them */
+	rlc__store_relaxed(&x[1].clock_hi, UINT64_C(1) << 63);
+	assert_int_equal(rlc_layout_compatible(base, size, &cfg, why, sizeof(why)), 0);
+	differs(base, size, text, "header = x-mbx-used-weight", "header = x-bapi-limit",
+		"limit 1 is 'ex.ip.w10' in the segment but 'ex.ip.w10' (or configured "
+		"differently) in the configuration");
+	differs(base, size, text, "header = x-bapi-limit", "header = x-mbx-used-remain-limit",
+		"limit 6 is 'ex.a.create' in the segment but 'ex.a.create' (or configured "
+		"differently) in the configuration");
+	differs(base, size, text, "dialect = okx", "dialect = bitget",
+		"exchange 1 differs between the segment and the configuration");
+	differs(base, size, text, "breaker-failures = 3", "breaker-failures = 4",
+		"exchange 1 differs between the segment and the configuration");
+	differs(base, size, text, "breaker-cooldown = 2s", "breaker-cooldown = 3s",
+		"exchange 1 differs between the segment and the configuration");
+	differs(base, size, text, "breaker-probe-timeout = 500ms", "breaker-probe-timeout = 1s",
+		"exchange 1 differs between the segment and the configuration");
 	free(base);
 	rlc_config_free(&cfg);
 }
@@ -607,7 +729,7 @@ static void test_config_byte_order_mark(void **state)
 		"capacity = 5\ninterval = 1m\n",
 		"rlc.ini: [limit a.b] \\xef\\xbb\\xbfcapacity: unknown key; this section takes "
 		"scope, algorithm, capacity, interval, slots, buffer, reserve-high, reserve-normal, "
-		"reserve-low, latency, clock-error");
+		"reserve-low, latency, clock-error, header");
 }
 
 /* `group` of gid 0, parsed as a user who is neither root nor in that group. */
@@ -875,7 +997,231 @@ static void test_config_exchange_errors(void **state)
 		"rlc.ini: [exchange e] clock-offset: \"-2d\" is further than 1d from UTC; the "
 		"offset is the exchange clock minus UTC, usually milliseconds");
 	refused("[exchange e]\nclock = 1s\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
-		"rlc.ini: [exchange e] clock: unknown key; this section takes clock-offset");
+		"rlc.ini: [exchange e] clock: unknown key; this section takes clock-offset, dialect, "
+		"breaker-failures, breaker-cooldown, breaker-probe-timeout");
+}
+
+/* dialect and the circuit breaker: every value, the defaults, the bounds. */
+static void test_config_exchange_feedback(void **state)
+{
+	static const char *const dialects[] = { "generic", "binance", "bybit", "okx", "bitget" };
+	const struct rlc_exchange_config *ex;
+	struct rlc_config cfg;
+	char text[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(dialects) / sizeof(dialects[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[exchange e]\ndialect = %s\n[limit e.ip.w]\ncapacity = 1\ninterval = 1s\n",
+			 dialects[i]);
+		assert_int_equal(parse(&cfg, text), 0);
+		assert_int_equal(cfg.exchanges[0].dialect, i);
+		rlc_config_free(&cfg);
+	}
+	/* any case; an exchange without the keys has the defaults */
+	assert_int_equal(parse(&cfg, "[exchange e]\ndialect = ByBit\nbreaker-failures = 0\n"
+				     "breaker-cooldown = 1ms\nbreaker-probe-timeout = 1d\n"
+				     "[exchange f]\n"
+				     "[exchange g]\nbreaker-failures = 16383\nbreaker-cooldown = 1d\n"
+				     "breaker-probe-timeout = 1ms\n"
+				     "[limit e.ip.w]\ncapacity = 1\ninterval = 1s\n"),
+			 0);
+	ex = &cfg.exchanges[0];
+	assert_int_equal(ex->dialect, RLC_DIALECT_BYBIT);
+	assert_int_equal(ex->breaker_failures, 0);
+	assert_int_equal(ex->breaker_cooldown_ns, MS);
+	assert_int_equal(ex->breaker_probe_ns, 86400 * SEC);
+	ex = &cfg.exchanges[1];
+	assert_int_equal(ex->dialect, RLC_DIALECT_GENERIC);
+	assert_int_equal(ex->breaker_failures, 5);
+	assert_int_equal(ex->breaker_cooldown_ns, 10 * SEC);
+	assert_int_equal(ex->breaker_probe_ns, 10 * SEC);
+	ex = &cfg.exchanges[2];
+	assert_int_equal(ex->breaker_failures, 16383);
+	assert_int_equal(ex->breaker_cooldown_ns, 86400 * SEC);
+	assert_int_equal(ex->breaker_probe_ns, MS);
+	rlc_config_free(&cfg);
+	refused("[exchange e]\ndialect = kraken\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [exchange e] dialect: \"kraken\" is not a dialect: generic, binance, "
+		"bybit, okx or bitget");
+	refused("[exchange e]\ndialect =\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [exchange e] dialect: is empty; give a value or remove the line");
+	refused("[exchange e]\nbreaker-failures = 16384\n[limit a.b]\ncapacity = 5\n"
+		"interval = 1m\n",
+		"rlc.ini: [exchange e] breaker-failures: \"16384\" is outside 0..16383");
+	refused("[exchange e]\nbreaker-failures = -1\n[limit a.b]\ncapacity = 5\n"
+		"interval = 1m\n",
+		"rlc.ini: [exchange e] breaker-failures: \"-1\" is not a whole number");
+	refused("[exchange e]\nbreaker-cooldown = 0s\n[limit a.b]\ncapacity = 5\n"
+		"interval = 1m\n",
+		"rlc.ini: [exchange e] breaker-cooldown: \"0s\" is outside 1ms..1d");
+	refused("[exchange e]\nbreaker-cooldown = 25h\n[limit a.b]\ncapacity = 5\n"
+		"interval = 1m\n",
+		"rlc.ini: [exchange e] breaker-cooldown: \"25h\" is outside 1ms..1d");
+	refused("[exchange e]\nbreaker-cooldown = 10\n[limit a.b]\ncapacity = 5\n"
+		"interval = 1m\n",
+		"rlc.ini: [exchange e] breaker-cooldown: \"10\" has no unit: write e.g. 10s "
+		"(units: ns us ms s m h d)");
+	refused("[exchange e]\nbreaker-probe-timeout = 999us\n[limit a.b]\ncapacity = 5\n"
+		"interval = 1m\n",
+		"rlc.ini: [exchange e] breaker-probe-timeout: \"999us\" is outside 1ms..1d");
+	refused("[exchange e]\nbreaker-probe-timeout = 86400001ms\n[limit a.b]\ncapacity = 5\n"
+		"interval = 1m\n",
+		"rlc.ini: [exchange e] breaker-probe-timeout: \"86400001ms\" is outside 1ms..1d");
+	refused("[exchange e]\nbreaker-probe = 1s\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [exchange e] breaker-probe: unknown key; this section takes clock-offset, "
+		"dialect, breaker-failures, breaker-cooldown, breaker-probe-timeout");
+	refused("[exchange e]\nbreaker-failure = 1\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
+		"rlc.ini: [exchange e] breaker-failure: unknown key; did you mean breaker-failures?");
+}
+
+/* `header`: each value, any case, and where each may go; templates pass it on. */
+static void test_config_usage_headers(void **state)
+{
+	struct rlc_config cfg;
+	char text[2048];
+
+	with_exchange(text, sizeof(text),
+		      "[account ex a]\n[account ex b]\n"
+		      "[limit ex.ip.weight-10s]\nheader = X-MBX-Used-Weight\ncapacity = 500\n"
+		      "interval = 10s\n"
+		      "[limit ex.ip.create]\nheader = x-bapi-limit\ncapacity = 10\ninterval = 1s\n"
+		      "[limit ex.account.create]\nheader = X-BAPI-LIMIT\ncapacity = 10\n"
+		      "interval = 1s\n"
+		      "[limit ex.account.cancel]\nheader = x-bapi-limit\ncapacity = 10\n"
+		      "interval = 1s\n"
+		      "[limit ex.account.orders-1m]\nheader = x-mbx-order-count\ncapacity = 1200\n"
+		      "interval = 1m\n"
+		      "[limit ex.public.tickers]\nheader = x-mbx-used-remain-limit\ncapacity = 20\n"
+		      "interval = 500ms\n"
+		      "[limit ex.ip.remain]\nheader = x-MBX-used-REMAIN-limit\ncapacity = 20\n"
+		      "interval = 1500ms\n");
+	assert_int_equal(parse(&cfg, text), 0);
+	/* no header: none */
+	assert_int_equal(limit(&cfg, "ex.ip.weight")->observe, RLC_OBSERVE_NONE);
+	assert_int_equal(limit(&cfg, "ex.a.orders-10s")->observe, RLC_OBSERVE_NONE);
+	assert_int_equal(limit(&cfg, "ex.ip.weight-10s")->observe, RLC_OBSERVE_MBX_WEIGHT);
+	assert_int_equal(limit(&cfg, "ex.ip.create")->observe, RLC_OBSERVE_BAPI);
+	/* every account's copy of a template has the template's */
+	assert_int_equal(limit(&cfg, "ex.a.create")->observe, RLC_OBSERVE_BAPI);
+	assert_int_equal(limit(&cfg, "ex.b.create")->observe, RLC_OBSERVE_BAPI);
+	assert_int_equal(limit(&cfg, "ex.b.cancel")->observe, RLC_OBSERVE_BAPI);
+	assert_int_equal(limit(&cfg, "ex.a.orders-1m")->observe, RLC_OBSERVE_MBX_ORDERS);
+	assert_int_equal(limit(&cfg, "ex.b.orders-1m")->observe, RLC_OBSERVE_MBX_ORDERS);
+	/* x-mbx-used-remain-limit goes on any limit of an exchange, any interval */
+	assert_int_equal(limit(&cfg, "ex.public.tickers")->observe, RLC_OBSERVE_REMAIN);
+	assert_int_equal(limit(&cfg, "ex.ip.remain")->observe, RLC_OBSERVE_REMAIN);
+	rlc_config_free(&cfg);
+}
+
+/* Eight X-MBX-* limits an exchange, each its own (header, interval): the most. */
+static size_t with_mbx_limits(char *text, size_t size, unsigned count)
+{
+	size_t used = (size_t)snprintf(text, size, "[exchange ex]\n[account ex a]\n[account ex b]\n");
+	unsigned i;
+
+	for (i = 0; i < count; i++)
+		used += (size_t)snprintf(text + used, size - used,
+					 "[limit ex.%s.l%u]\nheader = %s\ncapacity = 5\n"
+					 "interval = %us\n",
+					 i % 2 ? "account" : "ip", i,
+					 i % 2 ? "x-mbx-order-count" : "x-mbx-used-weight", i + 1);
+	return used;
+}
+
+static void test_config_usage_header_errors(void **state)
+{
+	struct rlc_config cfg;
+	char text[2048];
+	size_t used;
+
+	refused_with_exchange("[limit ex.ip.w2]\nheader = x-mbx-used-weight-1m\ncapacity = 5\n"
+			      "interval = 1s\n",
+			      "rlc.ini: [limit ex.ip.w2] header: \"x-mbx-used-weight-1m\" is not a "
+			      "usage header: x-mbx-used-weight, x-mbx-order-count, x-bapi-limit or "
+			      "x-mbx-used-remain-limit");
+	refused_with_exchange("[limit ex.ip.w2]\nheader =\ncapacity = 5\ninterval = 1s\n",
+			      "rlc.ini: [limit ex.ip.w2] header: is empty; give a value or remove "
+			      "the line");
+	/* every header needs an exchange, whose responses carry it */
+	refused("[limit a.b]\nheader = x-bapi-limit\ncapacity = 5\ninterval = 1s\n",
+		"rlc.ini: [limit a.b] header: a usage header comes with an exchange's responses, "
+		"and this limit belongs to no exchange: the first part of its name names no "
+		"[exchange]");
+	refused("[limit a.ip.b]\nheader = x-mbx-used-weight\ncapacity = 5\ninterval = 1s\n",
+		"rlc.ini: [limit a.ip.b] header: a usage header comes with an exchange's responses, "
+		"and this limit belongs to no exchange: the first part of its name names no "
+		"[exchange]");
+	refused("[limit a.b]\nheader = x-mbx-used-remain-limit\ncapacity = 5\ninterval = 1s\n",
+		"rlc.ini: [limit a.b] header: a usage header comes with an exchange's responses, "
+		"and this limit belongs to no exchange: the first part of its name names no "
+		"[exchange]");
+	/* the IP's weight on an IP limit, an account's orders on account limits */
+	refused_with_exchange("[limit ex.account.w]\nheader = x-mbx-used-weight\ncapacity = 5\n"
+			      "interval = 1s\n",
+			      "rlc.ini: [limit ex.account.w] header: x-mbx-used-weight reports the "
+			      "weight of the IP, and this is no IP limit; name it ex.ip.NAME");
+	refused_with_exchange("[limit ex.other.w]\nheader = x-mbx-used-weight\ncapacity = 5\n"
+			      "interval = 1s\n",
+			      "rlc.ini: [limit ex.other.w] header: x-mbx-used-weight reports the "
+			      "weight of the IP, and this is no IP limit; name it ex.ip.NAME");
+	refused_with_exchange("[limit ex.ip.o]\nheader = x-mbx-order-count\ncapacity = 5\n"
+			      "interval = 1s\n",
+			      "rlc.ini: [limit ex.ip.o] header: x-mbx-order-count reports an "
+			      "account's orders, and this is no account limit; name it "
+			      "ex.account.NAME");
+	refused_with_exchange("[limit ex.uid.o]\nheader = x-mbx-order-count\ncapacity = 5\n"
+			      "interval = 1s\n",
+			      "rlc.ini: [limit ex.uid.o] header: x-mbx-order-count reports an "
+			      "account's orders, and this is no account limit; name it "
+			      "ex.account.NAME");
+	/* the X-MBX-* headers name whole seconds; the others any interval */
+	refused_with_exchange("[limit ex.ip.w2]\nheader = x-mbx-used-weight\ncapacity = 5\n"
+			      "interval = 1500ms\n",
+			      "rlc.ini: [limit ex.ip.w2] header: x-mbx-used-weight names its interval "
+			      "in whole seconds, minutes, hours or days (-10S, -1M, -1D), and the "
+			      "interval 1s500ms is not whole seconds");
+	refused_with_exchange("[limit ex.account.o]\nheader = x-mbx-order-count\ncapacity = 5\n"
+			      "interval = 100ms\n",
+			      "rlc.ini: [limit ex.account.o] header: x-mbx-order-count names its "
+			      "interval in whole seconds, minutes, hours or days (-10S, -1M, -1D), "
+			      "and the interval 100ms is not whole seconds");
+	/* one limit per exchange, X-MBX-* header and interval; both named */
+	refused_with_exchange("[limit ex.ip.w1]\nheader = x-mbx-used-weight\ncapacity = 5\n"
+			      "interval = 60s\n"
+			      "[limit ex.ip.w2]\nheader = X-MBX-USED-WEIGHT\ncapacity = 5\n"
+			      "interval = 1m\n",
+			      "rlc.ini: [limit ex.ip.w2] header: x-mbx-used-weight at interval 1m "
+			      "reports [limit ex.ip.w1] already: one limit per header and interval");
+	refused_with_exchange("[limit ex.account.o1]\nheader = x-mbx-order-count\ncapacity = 5\n"
+			      "interval = 10s\n[account ex a]\n[account ex b]\n"
+			      "[limit ex.account.o2]\nheader = x-mbx-order-count\ncapacity = 9\n"
+			      "interval = 10s\n",
+			      "rlc.ini: [limit ex.account.o2] header: x-mbx-order-count at interval "
+			      "10s reports [limit ex.account.o1] already: one limit per header and "
+			      "interval");
+	/* the same interval under the other X-MBX-* header, or another exchange: fine */
+	with_exchange(text, sizeof(text),
+		      "[exchange ex2]\n"
+		      "[limit ex.ip.w1]\nheader = x-mbx-used-weight\ncapacity = 5\ninterval = 10s\n"
+		      "[limit ex.account.o1]\nheader = x-mbx-order-count\ncapacity = 5\n"
+		      "interval = 10s\n"
+		      "[limit ex2.ip.w1]\nheader = x-mbx-used-weight\ncapacity = 5\n"
+		      "interval = 10s\n"
+		      "[limit ex.account.b1]\nheader = x-bapi-limit\ncapacity = 5\ninterval = 1s\n"
+		      "[limit ex.account.b2]\nheader = x-bapi-limit\ncapacity = 5\ninterval = 1s\n");
+	assert_int_equal(parse(&cfg, text), 0);
+	rlc_config_free(&cfg);
+	/* eight per exchange, two accounts each with its copies: laid out and validated */
+	with_mbx_limits(text, sizeof(text), RLC_OBSERVED_MAX);
+	assert_int_equal(parse(&cfg, text), 0);
+	assert_int_equal(cfg.limits_count, 12);
+	rlc_config_free(&cfg);
+	used = with_mbx_limits(text, sizeof(text), RLC_OBSERVED_MAX + 1);
+	snprintf(text + used, sizeof(text) - used,
+		 "[limit ex.ip.r]\nheader = x-mbx-used-remain-limit\ncapacity = 5\ninterval = 1s\n");
+	refused(text, "rlc.ini: [limit ex.ip.l8] header: exchange ex has more than 8 limits with "
+		      "an x-mbx-* header");
 }
 
 static void test_config_mode_errors(void **state)
@@ -1239,6 +1585,9 @@ int main(void)
 		cmocka_unit_test(test_config_account_order),
 		cmocka_unit_test(test_config_exchange_modes),
 		cmocka_unit_test(test_config_exchange_errors),
+		cmocka_unit_test(test_config_exchange_feedback),
+		cmocka_unit_test(test_config_usage_headers),
+		cmocka_unit_test(test_config_usage_header_errors),
 		cmocka_unit_test(test_config_mode_errors),
 		cmocka_unit_test(test_config_account_errors),
 		cmocka_unit_test(test_config_scope_rules),
@@ -1247,6 +1596,7 @@ int main(void)
 		cmocka_unit_test(test_config_endpoints),
 		cmocka_unit_test(test_config_endpoint_errors),
 		cmocka_unit_test(test_config_layout),
+		cmocka_unit_test(test_config_layout_feedback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

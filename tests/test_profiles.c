@@ -2,10 +2,11 @@
 /*
  * The shipped profiles (the .ini files in etc/) against exchange-limits.md: each loads
  * with rlcd's loader, the built-in default is all of them, and every
- * documented weight (one row per case, boundaries included), priority and
- * limit comes out of the segment rlcd lays out, through the client's own
- * lookup and rule evaluation.  Every endpoint and every limit of every
- * profile must be covered by a row.
+ * documented weight (one row per case, boundaries included), priority,
+ * limit and usage header, and each exchange's dialect, comes out of the
+ * segment rlcd lays out, through the client's own lookup and rule
+ * evaluation.  Every endpoint and every limit of every profile must be
+ * covered by a row.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -27,6 +28,10 @@
 static const char *const profiles[] = { "binance-spot", "binance-usdm", "bybit-v5",
 					"okx-v5",       "bitget-v2",    "aster-futures" };
 #define PROFILES (sizeof(profiles) / sizeof(profiles[0]))
+/* Whose error codes and bans each speaks: Aster's are Binance's. */
+static const uint32_t dialects[PROFILES] = { RLC_DIALECT_BINANCE, RLC_DIALECT_BINANCE,
+					     RLC_DIALECT_BYBIT,   RLC_DIALECT_OKX,
+					     RLC_DIALECT_BITGET,  RLC_DIALECT_BINANCE };
 
 /* Parameter values the rows share: JSON arrays of N symbols or N orders. */
 static char sym1[16], sym2[32], sym20[256], sym21[256], sym50[1024], sym51[1024], sym100[1024],
@@ -871,86 +876,87 @@ static const struct {
 	const char *name; /* as laid out: account templates for account main */
 	uint32_t algorithm, capacity;
 	uint64_t interval_s;
+	uint32_t observe; /* the usage header that reports it */
 } limits[] = {
-	{ "2", "binance-spot.ip.weight", RLC_ALGO_FIXED, 6000, 60 },
-	{ "2", "binance-spot.ip.raw-requests", RLC_ALGO_FIXED, 300000, 300 },
-	{ "2", "binance-spot.main.orders-10s", RLC_ALGO_FIXED, 50, 10 },
-	{ "2", "binance-spot.main.orders-1d", RLC_ALGO_FIXED, 160000, 86400 },
-	{ "3", "binance-usdm.ip.weight", RLC_ALGO_WINDOW, 2400, 60 },
-	{ "3", "binance-usdm.ip.funding", RLC_ALGO_WINDOW, 500, 300 },
-	{ "3", "binance-usdm.ip.futures-data", RLC_ALGO_WINDOW, 1000, 300 },
-	{ "3", "binance-usdm.main.orders-10s", RLC_ALGO_WINDOW, 300, 10 },
-	{ "3", "binance-usdm.main.orders-1m", RLC_ALGO_WINDOW, 1200, 60 },
-	{ "4", "bybit-v5.ip.requests", RLC_ALGO_WINDOW, 600, 5 },
-	{ "4", "bybit-v5.main.order-create", RLC_ALGO_WINDOW, 10, 1 },
-	{ "4", "bybit-v5.main.order-cancel", RLC_ALGO_WINDOW, 10, 1 },
-	{ "4", "bybit-v5.main.order-pre-check", RLC_ALGO_WINDOW, 10, 1 },
-	{ "4", "bybit-v5.main.order-amend", RLC_ALGO_WINDOW, 10, 1 },
-	{ "4", "bybit-v5.main.order-cancel-all", RLC_ALGO_WINDOW, 10, 1 },
-	{ "4", "bybit-v5.main.order-create-batch", RLC_ALGO_WINDOW, 10, 1 },
-	{ "4", "bybit-v5.main.order-amend-batch", RLC_ALGO_WINDOW, 10, 1 },
-	{ "4", "bybit-v5.main.order-cancel-batch", RLC_ALGO_WINDOW, 10, 1 },
-	{ "4", "bybit-v5.main.order-realtime", RLC_ALGO_WINDOW, 50, 1 },
-	{ "4", "bybit-v5.main.order-history", RLC_ALGO_WINDOW, 50, 1 },
-	{ "4", "bybit-v5.main.execution-list", RLC_ALGO_WINDOW, 50, 1 },
-	{ "4", "bybit-v5.main.position-list", RLC_ALGO_WINDOW, 50, 1 },
-	{ "4", "bybit-v5.main.position-set-leverage", RLC_ALGO_WINDOW, 10, 1 },
-	{ "4", "bybit-v5.main.position-trading-stop", RLC_ALGO_WINDOW, 10, 1 },
-	{ "4", "bybit-v5.main.account-wallet-balance", RLC_ALGO_WINDOW, 50, 1 },
-	{ "4", "bybit-v5.main.account-fee-rate", RLC_ALGO_WINDOW, 5, 1 },
-	{ "5", "okx-v5.main.orders", RLC_ALGO_WINDOW, 1000, 2 },
-	{ "5", "okx-v5.main.trade-order", RLC_ALGO_WINDOW, 60, 2 },
-	{ "5", "okx-v5.main.cancel-order", RLC_ALGO_WINDOW, 60, 2 },
-	{ "5", "okx-v5.main.amend-order", RLC_ALGO_WINDOW, 60, 2 },
-	{ "5", "okx-v5.main.batch-orders", RLC_ALGO_WINDOW, 300, 2 },
-	{ "5", "okx-v5.main.cancel-batch-orders", RLC_ALGO_WINDOW, 300, 2 },
-	{ "5", "okx-v5.main.amend-batch-orders", RLC_ALGO_WINDOW, 300, 2 },
-	{ "5", "okx-v5.main.get-order", RLC_ALGO_WINDOW, 60, 2 },
-	{ "5", "okx-v5.main.orders-pending", RLC_ALGO_WINDOW, 60, 2 },
-	{ "5", "okx-v5.main.fills", RLC_ALGO_WINDOW, 60, 2 },
-	{ "5", "okx-v5.main.orders-history", RLC_ALGO_WINDOW, 40, 2 },
-	{ "5", "okx-v5.main.mass-cancel", RLC_ALGO_WINDOW, 5, 2 },
-	{ "5", "okx-v5.main.order-algo", RLC_ALGO_WINDOW, 20, 2 },
-	{ "5", "okx-v5.main.balance", RLC_ALGO_WINDOW, 10, 2 },
-	{ "5", "okx-v5.main.positions", RLC_ALGO_WINDOW, 10, 2 },
-	{ "5", "okx-v5.main.config", RLC_ALGO_WINDOW, 5, 2 },
-	{ "5", "okx-v5.ip.market-ticker", RLC_ALGO_WINDOW, 20, 2 },
-	{ "5", "okx-v5.ip.market-tickers", RLC_ALGO_WINDOW, 20, 2 },
-	{ "5", "okx-v5.ip.market-books", RLC_ALGO_WINDOW, 40, 2 },
-	{ "5", "okx-v5.ip.market-candles", RLC_ALGO_WINDOW, 40, 2 },
-	{ "5", "okx-v5.ip.market-history-candles", RLC_ALGO_WINDOW, 20, 2 },
-	{ "5", "okx-v5.ip.market-trades", RLC_ALGO_WINDOW, 100, 2 },
-	{ "5", "okx-v5.ip.public-instruments", RLC_ALGO_WINDOW, 20, 2 },
-	{ "6", "bitget-v2.ip.requests", RLC_ALGO_WINDOW, 6000, 60 },
-	{ "6", "bitget-v2.main.spot-place-order", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.spot-cancel-order", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.spot-batch-orders", RLC_ALGO_WINDOW, 5, 1 },
-	{ "6", "bitget-v2.main.spot-unfilled-orders", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.main.spot-order-info", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.main.spot-history-orders", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.main.spot-fills", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.spot-assets", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.mix-place-order", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.mix-cancel-order", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.mix-cancel-all-orders", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.mix-batch-place-order", RLC_ALGO_WINDOW, 5, 1 },
-	{ "6", "bitget-v2.main.mix-orders-pending", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.mix-order-detail", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.mix-account", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.mix-accounts", RLC_ALGO_WINDOW, 10, 1 },
-	{ "6", "bitget-v2.main.mix-all-position", RLC_ALGO_WINDOW, 5, 1 },
-	{ "6", "bitget-v2.ip.spot-tickers", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.ip.spot-ticker", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.ip.spot-orderbook", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.ip.spot-merge-depth", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.ip.spot-candles", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.ip.mix-tickers", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.ip.mix-ticker", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.ip.mix-orderbook", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.ip.mix-merge-depth", RLC_ALGO_WINDOW, 20, 1 },
-	{ "6", "bitget-v2.ip.mix-candles", RLC_ALGO_WINDOW, 20, 1 },
-	{ "7", "aster-futures.ip.weight", RLC_ALGO_WINDOW, 2400, 60 },
-	{ "7", "aster-futures.main.orders-1m", RLC_ALGO_WINDOW, 1200, 60 },
+	{ "2", "binance-spot.ip.weight", RLC_ALGO_FIXED, 6000, 60, RLC_OBSERVE_MBX_WEIGHT },
+	{ "2", "binance-spot.ip.raw-requests", RLC_ALGO_FIXED, 300000, 300, RLC_OBSERVE_NONE },
+	{ "2", "binance-spot.main.orders-10s", RLC_ALGO_FIXED, 50, 10, RLC_OBSERVE_MBX_ORDERS },
+	{ "2", "binance-spot.main.orders-1d", RLC_ALGO_FIXED, 160000, 86400, RLC_OBSERVE_MBX_ORDERS },
+	{ "3", "binance-usdm.ip.weight", RLC_ALGO_WINDOW, 2400, 60, RLC_OBSERVE_MBX_WEIGHT },
+	{ "3", "binance-usdm.ip.funding", RLC_ALGO_WINDOW, 500, 300, RLC_OBSERVE_NONE },
+	{ "3", "binance-usdm.ip.futures-data", RLC_ALGO_WINDOW, 1000, 300, RLC_OBSERVE_NONE },
+	{ "3", "binance-usdm.main.orders-10s", RLC_ALGO_WINDOW, 300, 10, RLC_OBSERVE_MBX_ORDERS },
+	{ "3", "binance-usdm.main.orders-1m", RLC_ALGO_WINDOW, 1200, 60, RLC_OBSERVE_MBX_ORDERS },
+	{ "4", "bybit-v5.ip.requests", RLC_ALGO_WINDOW, 600, 5, RLC_OBSERVE_NONE },
+	{ "4", "bybit-v5.main.order-create", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.order-cancel", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.order-pre-check", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.order-amend", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.order-cancel-all", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.order-create-batch", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.order-amend-batch", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.order-cancel-batch", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.order-realtime", RLC_ALGO_WINDOW, 50, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.order-history", RLC_ALGO_WINDOW, 50, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.execution-list", RLC_ALGO_WINDOW, 50, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.position-list", RLC_ALGO_WINDOW, 50, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.position-set-leverage", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.position-trading-stop", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.account-wallet-balance", RLC_ALGO_WINDOW, 50, 1, RLC_OBSERVE_BAPI },
+	{ "4", "bybit-v5.main.account-fee-rate", RLC_ALGO_WINDOW, 5, 1, RLC_OBSERVE_BAPI },
+	{ "5", "okx-v5.main.orders", RLC_ALGO_WINDOW, 1000, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.trade-order", RLC_ALGO_WINDOW, 60, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.cancel-order", RLC_ALGO_WINDOW, 60, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.amend-order", RLC_ALGO_WINDOW, 60, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.batch-orders", RLC_ALGO_WINDOW, 300, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.cancel-batch-orders", RLC_ALGO_WINDOW, 300, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.amend-batch-orders", RLC_ALGO_WINDOW, 300, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.get-order", RLC_ALGO_WINDOW, 60, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.orders-pending", RLC_ALGO_WINDOW, 60, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.fills", RLC_ALGO_WINDOW, 60, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.orders-history", RLC_ALGO_WINDOW, 40, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.mass-cancel", RLC_ALGO_WINDOW, 5, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.order-algo", RLC_ALGO_WINDOW, 20, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.balance", RLC_ALGO_WINDOW, 10, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.positions", RLC_ALGO_WINDOW, 10, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.main.config", RLC_ALGO_WINDOW, 5, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.ip.market-ticker", RLC_ALGO_WINDOW, 20, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.ip.market-tickers", RLC_ALGO_WINDOW, 20, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.ip.market-books", RLC_ALGO_WINDOW, 40, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.ip.market-candles", RLC_ALGO_WINDOW, 40, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.ip.market-history-candles", RLC_ALGO_WINDOW, 20, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.ip.market-trades", RLC_ALGO_WINDOW, 100, 2, RLC_OBSERVE_NONE },
+	{ "5", "okx-v5.ip.public-instruments", RLC_ALGO_WINDOW, 20, 2, RLC_OBSERVE_NONE },
+	{ "6", "bitget-v2.ip.requests", RLC_ALGO_WINDOW, 6000, 60, RLC_OBSERVE_NONE },
+	{ "6", "bitget-v2.main.spot-place-order", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.spot-cancel-order", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.spot-batch-orders", RLC_ALGO_WINDOW, 5, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.spot-unfilled-orders", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.spot-order-info", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.spot-history-orders", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.spot-fills", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.spot-assets", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.mix-place-order", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.mix-cancel-order", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.mix-cancel-all-orders", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.mix-batch-place-order", RLC_ALGO_WINDOW, 5, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.mix-orders-pending", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.mix-order-detail", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.mix-account", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.mix-accounts", RLC_ALGO_WINDOW, 10, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.main.mix-all-position", RLC_ALGO_WINDOW, 5, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.ip.spot-tickers", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.ip.spot-ticker", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.ip.spot-orderbook", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.ip.spot-merge-depth", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.ip.spot-candles", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.ip.mix-tickers", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.ip.mix-ticker", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.ip.mix-orderbook", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.ip.mix-merge-depth", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "6", "bitget-v2.ip.mix-candles", RLC_ALGO_WINDOW, 20, 1, RLC_OBSERVE_REMAIN },
+	{ "7", "aster-futures.ip.weight", RLC_ALGO_WINDOW, 2400, 60, RLC_OBSERVE_MBX_WEIGHT },
+	{ "7", "aster-futures.main.orders-1m", RLC_ALGO_WINDOW, 1200, 60, RLC_OBSERVE_MBX_ORDERS },
 };
 
 /* A JSON array of `n` symbols, or of `n` orders, into out. */
@@ -1158,6 +1164,31 @@ static void check_limits(const struct rlc *h)
 				 limits[k].section, v->name, v->algorithm, v->capacity,
 				 (unsigned long long)v->interval_ns, limits[k].algorithm,
 				 limits[k].capacity, (unsigned long long)limits[k].interval_s);
+		if (v->observe != limits[k].observe)
+			fail_msg("exchange-limits.md %s: %s is reported by usage header %u, not %u",
+				 limits[k].section, v->name, v->observe, limits[k].observe);
+	}
+}
+
+/* Each exchange speaks its own dialect, keeps the breaker's defaults and has learned nothing. */
+static void check_exchanges(const struct rlc *h)
+{
+	uint32_t x;
+	size_t p;
+
+	for (x = 0; x < h->cat.exchanges_count; x++) {
+		const struct rlc_exchange_view *e = &h->cat.exchanges[x];
+
+		for (p = 0; p < PROFILES && strcmp(profiles[p], e->name) != 0; p++)
+			;
+		assert_true(p < PROFILES);
+		if (e->dialect != dialects[p])
+			fail_msg("%s has dialect %u, not %u", e->name, e->dialect, dialects[p]);
+		assert_int_equal(e->breaker_failures, 5);
+		assert_int_equal(e->breaker_cooldown_ns, 10 * SEC);
+		assert_int_equal(e->breaker_probe_ns, 10 * SEC);
+		assert_int_equal(rlc__load_relaxed(e->clock_lo), 0);
+		assert_true(rlc__load_relaxed(e->clock_hi) == UINT64_MAX);
 	}
 }
 
@@ -1225,6 +1256,7 @@ static void test_profiles_alone(void **state)
 		check_rows(&s.h);
 		check_limits(&s.h);
 		check_modes(&s.h);
+		check_exchanges(&s.h);
 		unlay(&s);
 	}
 }
@@ -1243,6 +1275,7 @@ static void test_profiles_builtin(void **state)
 	check_rows(&s.h);
 	check_limits(&s.h);
 	check_modes(&s.h);
+	check_exchanges(&s.h);
 	unlay(&s);
 }
 

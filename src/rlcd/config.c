@@ -32,8 +32,11 @@ static const char *const rlcd_keys[] = { "segment", "mode", "group", "clients", 
 static const char *const limit_keys[] = { "scope",        "algorithm",      "capacity",
 					  "interval",     "slots",          "buffer",
 					  "reserve-high", "reserve-normal", "reserve-low",
-					  "latency",      "clock-error",    NULL };
-static const char *const exchange_keys[] = { "clock-offset", NULL };
+					  "latency",      "clock-error",    "header",
+					  NULL };
+static const char *const exchange_keys[] = { "clock-offset",     "dialect",
+					     "breaker-failures", "breaker-cooldown",
+					     "breaker-probe-timeout", NULL };
 static const char *const account_keys[] = { NULL };
 static const char *const mode_keys[] = { "buffer", "lowest", "reserve", "duration", NULL };
 
@@ -106,6 +109,37 @@ int cfg_word_ok(const char *s)
 	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-");
 
 	return n > 0 && s[n] == '\0' && n < RLC_NAME_MAX;
+}
+
+uint32_t cfg_choice(const char *val, const char *const *names, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(val, names[i]) == 0)
+			return i;
+	return RLC_NONE;
+}
+
+int cfg_duration(const struct parse *p, const struct section *s, const char *key, uint64_t lo,
+		 uint64_t hi, uint64_t *ns)
+{
+	char why[256], low[RLC_DURATION_TEXT_MAX], high[RLC_DURATION_TEXT_MAX];
+	const char *val;
+	uint64_t n;
+	int err;
+
+	if ((err = cfg_lookup(p, s, key, &val)) || !val)
+		return err;
+	if (rlc_duration_parse(val, &n, why, sizeof(why)))
+		return cfg_fail(p, s, key, "%s", why);
+	if (n < lo || n > hi) {
+		rlc_duration_format(low, sizeof(low), lo, 0);
+		rlc_duration_format(high, sizeof(high), hi, 0);
+		return cfg_fail(p, s, key, "\"%s\" is outside %s..%s", val, low, high);
+	}
+	*ns = n;
+	return 0;
 }
 
 static unsigned min3(unsigned a, unsigned b, unsigned c)
@@ -400,7 +434,7 @@ static int read_group(const struct parse *p, struct rlc_config *cfg, const char 
 static int read_rlcd(const struct parse *p, struct rlc_config *cfg)
 {
 	const struct section *s = p->rlcd;
-	char why[256], lo[16], hi[16];
+	char why[256];
 	const char *val;
 	uint64_t n;
 	int err;
@@ -442,16 +476,8 @@ static int read_rlcd(const struct parse *p, struct rlc_config *cfg)
 		return cfg_fail(p, s, "clients", "%s", why);
 	if (val)
 		cfg->clients = (uint32_t)n;
-	if ((err = cfg_lookup(p, s, "heartbeat", &val)))
-		return err;
-	if (val && rlc_duration_parse(val, &cfg->heartbeat_ns, why, sizeof(why)))
-		return cfg_fail(p, s, "heartbeat", "%s", why);
-	if (cfg->heartbeat_ns < RLC_HEARTBEAT_MIN_NS || cfg->heartbeat_ns > RLC_HEARTBEAT_MAX_NS) {
-		rlc_duration_format(lo, sizeof(lo), RLC_HEARTBEAT_MIN_NS, 0);
-		rlc_duration_format(hi, sizeof(hi), RLC_HEARTBEAT_MAX_NS, 0);
-		return cfg_fail(p, s, "heartbeat", "\"%s\" is outside %s..%s", val, lo, hi);
-	}
-	return 0;
+	return cfg_duration(p, s, "heartbeat", RLC_HEARTBEAT_MIN_NS, RLC_HEARTBEAT_MAX_NS,
+			    &cfg->heartbeat_ns);
 }
 
 /*
@@ -503,6 +529,7 @@ static int check_layout(const struct parse *p, const struct rlc_config *cfg)
 		lc = cfg->limits[i];
 		lc.exchange = lc.account = RLC_NONE;
 		lc.kind = RLC_SCOPE_OTHER;
+		lc.observe = RLC_OBSERVE_NONE; /* a usage header needs the exchange */
 		err = trial_layout(&one, alone, sizeof(alone));
 		if (err == -ENOMEM)
 			return cfg_no_memory(p);

@@ -23,6 +23,7 @@ struct rlc_limit_config {
 	uint32_t exchange; /* index into rlc_config.exchanges, or RLC_NONE */
 	uint32_t account;  /* index into rlc_config.accounts, or RLC_NONE */
 	enum rlc_scope_kind kind; /* of its scope */
+	uint32_t observe;         /* enum rlc_observe: the usage header that reports it */
 };
 
 struct rlc_mode_config {
@@ -36,6 +37,10 @@ struct rlc_mode_config {
 struct rlc_exchange_config {
 	char name[RLC_NAME_MAX];
 	int64_t clock_offset_ns; /* exchange clock minus UTC, the segment word's first value */
+	uint32_t dialect;        /* enum rlc_dialect */
+	uint32_t breaker_failures; /* consecutive failures that open the breaker; 0: none */
+	uint64_t breaker_cooldown_ns;
+	uint64_t breaker_probe_ns;
 	uint32_t modes_count;    /* normal included */
 	struct rlc_mode_config modes[RLC_MODES_MAX];
 };

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "duration.h"
 #include "parse.h"
@@ -18,18 +17,20 @@
 #define MODE_DURATION_DEFAULT_NS (UINT64_C(600) * 1000000000) /* 10m */
 #define MODE_DURATION_MIN_NS UINT64_C(1000000000)            /* 1s */
 #define MODE_DURATION_MAX_NS (7 * NS_PER_DAY)
+#define BREAKER_FAILURES_DEFAULT 5u
+#define BREAKER_TIME_DEFAULT_NS (UINT64_C(10) * 1000000000) /* 10s, cool-down and probe */
+#define BREAKER_TIME_MIN_NS UINT64_C(1000000)                /* 1ms */
 
 static const char *const priorities[RLC_PRIOS] = { "critical", "high", "normal", "low" };
+/* enum rlc_dialect, in order */
+static const char *const dialects[RLC_DIALECTS] = { "generic", "binance", "bybit", "okx",
+						    "bitget" };
 
 int cfg_priority(const char *val, uint32_t *prio, char *why, size_t len)
 {
-	uint32_t i;
-
-	for (i = 0; i < RLC_PRIOS; i++)
-		if (strcasecmp(val, priorities[i]) == 0) {
-			*prio = i;
-			return 0;
-		}
+	*prio = cfg_choice(val, priorities, RLC_PRIOS);
+	if (*prio != RLC_NONE)
+		return 0;
 	snprintf(why, len, "\"%s\" is not a priority: critical, high, normal or low", val);
 	return -EINVAL;
 }
@@ -69,6 +70,38 @@ static int read_clock_offset(const struct parse *p, const struct section *s,
 	return 0;
 }
 
+/* Whose error codes and bans the feedback call reads, and its circuit breaker. */
+static int read_feedback(const struct parse *p, const struct section *s,
+			 struct rlc_exchange_config *ex)
+{
+	char why[256];
+	const char *val;
+	uint64_t n;
+	int err;
+
+	if ((err = cfg_lookup(p, s, "dialect", &val)))
+		return err;
+	ex->dialect = val ? cfg_choice(val, dialects, RLC_DIALECTS) : RLC_DIALECT_GENERIC;
+	if (ex->dialect == RLC_NONE)
+		return cfg_fail(p, s, "dialect",
+				"\"%s\" is not a dialect: generic, binance, bybit, okx or bitget",
+				val);
+	if ((err = cfg_lookup(p, s, "breaker-failures", &val)))
+		return err;
+	ex->breaker_failures = BREAKER_FAILURES_DEFAULT;
+	/* the breaker word counts failures in 14 bits */
+	if (val && rlc_parse_uint(val, 0, RLC_BREAKER_FAILURES_MAX, &n, why, sizeof(why)))
+		return cfg_fail(p, s, "breaker-failures", "%s", why);
+	if (val)
+		ex->breaker_failures = (uint32_t)n;
+	ex->breaker_cooldown_ns = ex->breaker_probe_ns = BREAKER_TIME_DEFAULT_NS;
+	if ((err = cfg_duration(p, s, "breaker-cooldown", BREAKER_TIME_MIN_NS,
+				RLC_BREAKER_TIME_MAX_NS, &ex->breaker_cooldown_ns)))
+		return err;
+	return cfg_duration(p, s, "breaker-probe-timeout", BREAKER_TIME_MIN_NS,
+			    RLC_BREAKER_TIME_MAX_NS, &ex->breaker_probe_ns);
+}
+
 int cfg_read_exchanges(struct parse *p, struct rlc_config *cfg)
 {
 	unsigned i, n = 0;
@@ -95,7 +128,7 @@ int cfg_read_exchanges(struct parse *p, struct rlc_config *cfg)
 			return cfg_fail(p, s, NULL, "more than %u exchanges (line %u)",
 					RLC_EXCHANGES_MAX, s->line);
 		strcpy(ex->name, s->word[0]);
-		if ((err = read_clock_offset(p, s, ex)))
+		if ((err = read_clock_offset(p, s, ex)) || (err = read_feedback(p, s, ex)))
 			return err;
 		strcpy(normal->name, "normal");
 		normal->buffer_ppm = RLC_NONE;
@@ -120,7 +153,7 @@ int cfg_section_exchange(const struct parse *p, const struct section *s,
 static int read_mode_keys(const struct parse *p, const struct section *s,
 			  struct rlc_mode_config *m)
 {
-	char why[256], lo[RLC_DURATION_TEXT_MAX], hi[RLC_DURATION_TEXT_MAX];
+	char why[256];
 	const char *val;
 	int err;
 
@@ -140,16 +173,8 @@ static int read_mode_keys(const struct parse *p, const struct section *s,
 		return cfg_fail(p, s, "reserve", "%s", why);
 	if (val && m->reserve_ppm > PPM)
 		return cfg_fail(p, s, "reserve", "\"%s\" is above 100%%", val);
-	if ((err = cfg_lookup(p, s, "duration", &val)))
-		return err;
-	if (val && rlc_duration_parse(val, &m->duration_ns, why, sizeof(why)))
-		return cfg_fail(p, s, "duration", "%s", why);
-	if (m->duration_ns < MODE_DURATION_MIN_NS || m->duration_ns > MODE_DURATION_MAX_NS) {
-		rlc_duration_format(lo, sizeof(lo), MODE_DURATION_MIN_NS, 0);
-		rlc_duration_format(hi, sizeof(hi), MODE_DURATION_MAX_NS, 0);
-		return cfg_fail(p, s, "duration", "\"%s\" is outside %s..%s", val, lo, hi);
-	}
-	return 0;
+	return cfg_duration(p, s, "duration", MODE_DURATION_MIN_NS, MODE_DURATION_MAX_NS,
+			    &m->duration_ns);
 }
 
 int cfg_read_modes(const struct parse *p, struct rlc_config *cfg)

@@ -389,6 +389,7 @@ static int lay_limits(void *base, const struct rlc_config *cfg, const struct pla
 		l->clock_error_ns = lc->algorithm == RLC_ALGO_FIXED ? lc->clock_error_ns : 0;
 		l->exchange = lc->exchange;
 		l->account = lc->account;
+		l->observe = lc->observe;
 		memcpy(l->reserve_ppm, lc->reserve_ppm, sizeof(l->reserve_ppm));
 		first += l->slots;
 		snprintf(names[i].text, sizeof(names[i].text), "%s", lc->name);
@@ -459,9 +460,17 @@ static void lay_exchanges(void *base, const struct rlc_config *cfg, const struct
 		while (endpoint < cfg->endpoints_count && cfg->endpoints[endpoint].exchange == e)
 			endpoint++;
 		x->endpoints_count = endpoint - x->endpoints_first;
-		/* mode word 0: normal, no expiry; the offset as two's complement */
+		x->dialect = xc->dialect;
+		x->breaker_failures = xc->breaker_failures;
+		x->breaker_cooldown_ns = xc->breaker_cooldown_ns;
+		x->breaker_probe_ns = xc->breaker_probe_ns;
+		/* mode word 0: normal, no expiry; the offset as two's complement;
+		 * bounds on it as wide as they go: nothing learned yet */
 		rlc__store_relaxed(&x->mode, UINT64_C(0));
 		rlc__store_relaxed(&x->clock_offset_ns, (uint64_t)xc->clock_offset_ns);
+		rlc__store_relaxed(&x->clock_lo, UINT64_C(0));
+		rlc__store_relaxed(&x->clock_hi, UINT64_MAX);
+		rlc__store_relaxed(&x->clock_samples, UINT64_C(0));
 		snprintf(names[x->name].text, RLC_NAME_MAX, "%s", xc->name);
 		for (m = 0; m < xc->modes_count; m++, mode++) {
 			modes[mode].name = o->mode_names + mode;

@@ -3,6 +3,7 @@
  * [limit NAME] of rlc.ini(5): its keys, and what its name says about its
  * scope.  EX.ip.X of a declared exchange EX is that exchange's IP limit;
  * EX.account.X is a template that account.c lays out once per account.
+ * `header` names the usage header that reports the limit (rlc/feedback.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -13,11 +14,24 @@
 #include "duration.h"
 #include "layout.h"
 #include "parse.h"
+#include "rlc/catalog.h"
 #include "value.h"
 
 #define MS UINT64_C(1000000)
 #define FIXED_LATENCY_NS (250 * MS)
 #define FIXED_CLOCK_ERROR_NS (50 * MS)
+
+/* `header` values: enum rlc_observe from RLC_OBSERVE_MBX_WEIGHT on, in order */
+static const char *const headers[] = { "x-mbx-used-weight", "x-mbx-order-count",
+				       "x-bapi-limit", "x-mbx-used-remain-limit" };
+#define HEADERS (sizeof(headers) / sizeof(headers[0]))
+RLC_STATIC_ASSERT(HEADERS == RLC_OBSERVE_REMAIN, "a name for every usage header");
+
+/* Is it an exchange-wide X-MBX-* header, which names the interval it counts? */
+static int mbx(uint32_t observe)
+{
+	return observe == RLC_OBSERVE_MBX_WEIGHT || observe == RLC_OBSERVE_MBX_ORDERS;
+}
 
 /* Does `name` read EX.<part>.X, with EX `ex` and X not empty? */
 static int named_as(const char *name, const char *ex, const char *part)
@@ -159,7 +173,57 @@ static int read_fixed_duration(const struct parse *p, const struct section *s,
 	return 0;
 }
 
-static int read_keys(const struct parse *p, const struct section *s, struct rlc_limit_config *lc)
+/*
+ * `header`, after the interval.  X-MBX-USED-WEIGHT-1M reports the IP's
+ * weight and X-MBX-ORDER-COUNT-10S an account's orders, each for the
+ * interval it names in whole seconds, minutes, hours or days; the others
+ * report the limit of the endpoint that answered, whatever its scope.
+ */
+static int read_usage_header(const struct parse *p, const struct rlc_config *cfg,
+			     const struct section *s, struct rlc_limit_config *lc)
+{
+	char w[RLC_DURATION_TEXT_MAX];
+	const char *val, *ex;
+	uint32_t h;
+	int err;
+
+	if ((err = cfg_lookup(p, s, "header", &val)) || !val)
+		return err;
+	h = cfg_choice(val, headers, HEADERS);
+	if (h == RLC_NONE)
+		return cfg_fail(p, s, "header",
+				"\"%s\" is not a usage header: x-mbx-used-weight, "
+				"x-mbx-order-count, x-bapi-limit or x-mbx-used-remain-limit",
+				val);
+	lc->observe = RLC_OBSERVE_MBX_WEIGHT + h;
+	if (lc->exchange == RLC_NONE)
+		return cfg_fail(p, s, "header",
+				"a usage header comes with an exchange's responses, and this limit "
+				"belongs to no exchange: the first part of its name names no "
+				"[exchange]");
+	ex = cfg->exchanges[lc->exchange].name;
+	if (lc->observe == RLC_OBSERVE_MBX_WEIGHT && lc->kind != RLC_SCOPE_IP)
+		return cfg_fail(p, s, "header",
+				"x-mbx-used-weight reports the weight of the IP, and this is no IP "
+				"limit; name it %s.ip.NAME",
+				ex);
+	if (lc->observe == RLC_OBSERVE_MBX_ORDERS && lc->kind != RLC_SCOPE_ACCOUNT)
+		return cfg_fail(p, s, "header",
+				"x-mbx-order-count reports an account's orders, and this is no "
+				"account limit; name it %s.account.NAME",
+				ex);
+	if (mbx(lc->observe) && lc->interval_ns % RLC_FIXED_MIN_NS != 0) {
+		rlc_duration_format(w, sizeof(w), lc->interval_ns, 0);
+		return cfg_fail(p, s, "header",
+				"%s names its interval in whole seconds, minutes, hours or days "
+				"(-10S, -1M, -1D), and the interval %s is not whole seconds",
+				headers[h], w);
+	}
+	return 0;
+}
+
+static int read_keys(const struct parse *p, const struct rlc_config *cfg,
+		     const struct section *s, struct rlc_limit_config *lc)
 {
 	char why[256];
 	const char *val;
@@ -190,7 +254,8 @@ static int read_keys(const struct parse *p, const struct section *s, struct rlc_
 	    (err = read_ppm(p, s, "reserve-normal", &lc->reserve_ppm[RLC_PRIO_NORMAL])) ||
 	    (err = read_ppm(p, s, "reserve-low", &lc->reserve_ppm[RLC_PRIO_LOW])) ||
 	    (err = read_fixed_duration(p, s, lc, "latency", &lc->latency_ns)) ||
-	    (err = read_fixed_duration(p, s, lc, "clock-error", &lc->clock_error_ns)))
+	    (err = read_fixed_duration(p, s, lc, "clock-error", &lc->clock_error_ns)) ||
+	    (err = read_usage_header(p, cfg, s, lc)))
 		return err;
 	return 0;
 }
@@ -214,11 +279,50 @@ static int read_limit(const struct parse *p, const struct rlc_config *cfg,
 		 named_as(lc->name, cfg->exchanges[lc->exchange].name, "account"))
 		lc->kind = RLC_SCOPE_ACCOUNT;
 	*template = lc->kind == RLC_SCOPE_ACCOUNT;
-	if ((err = read_keys(p, s, lc)))
+	if ((err = read_keys(p, cfg, s, lc)))
 		return err;
 	/* the ranges and the derived values: layout.c keeps those rules */
 	if (rlc_limit_derive(lc, &effective, &step, why, sizeof(why)))
 		return cfg_fail(p, NULL, NULL, "%s", why);
+	return 0;
+}
+
+/*
+ * Per exchange, an X-MBX-* header and an interval name one limit (an
+ * account template: one limit of each account), and the client keeps at
+ * most RLC_OBSERVED_MAX of them.
+ */
+static int usage_headers_ok(const struct parse *p, const struct rlc_config *cfg)
+{
+	char w[RLC_DURATION_TEXT_MAX];
+	uint32_t i, j, n;
+
+	for (i = 0; i < p->decls_count; i++) {
+		const struct rlc_limit_config *a = &p->decls[i];
+
+		if (!mbx(a->observe))
+			continue;
+		for (n = 1, j = 0; j < i; j++) {
+			const struct rlc_limit_config *b = &p->decls[j];
+
+			if (!mbx(b->observe) || b->exchange != a->exchange)
+				continue;
+			if (b->observe == a->observe && b->interval_ns == a->interval_ns) {
+				rlc_duration_format(w, sizeof(w), a->interval_ns, 0);
+				return cfg_fail(p, p->decl_of[i], "header",
+						"%s at interval %s reports [limit %s] already: one "
+						"limit per header and interval",
+						headers[a->observe - RLC_OBSERVE_MBX_WEIGHT], w,
+						b->name);
+			}
+			n++;
+		}
+		if (n > RLC_OBSERVED_MAX)
+			return cfg_fail(p, p->decl_of[i], "header",
+					"exchange %s has more than %u limits with an x-mbx-* "
+					"header",
+					cfg->exchanges[a->exchange].name, RLC_OBSERVED_MAX);
+	}
 	return 0;
 }
 
@@ -246,5 +350,5 @@ int cfg_read_limits(struct parse *p, const struct rlc_config *cfg)
 			return err;
 		p->decls_count++;
 	}
-	return 0;
+	return usage_headers_ok(p, cfg);
 }

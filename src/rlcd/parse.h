@@ -82,8 +82,18 @@ int cfg_word_ok(const char *s);
 /* Edit distance between two short keys, for "did you mean"; UINT_MAX if long. */
 unsigned cfg_distance(const char *a, const char *b);
 
+/* The index of `val` among the `n` words of `names`, in any case, or RLC_NONE. */
+uint32_t cfg_choice(const char *val, const char *const *names, uint32_t n);
+
 /* critical|high|normal|low, any case, into *prio; 0 or -EINVAL with a reason. */
 int cfg_priority(const char *val, uint32_t *prio, char *why, size_t len);
+
+/*
+ * Duration key `key` of `s` into *ns when given, refused outside lo..hi
+ * with that range.  0, or -EINVAL naming file, section and key.
+ */
+int cfg_duration(const struct parse *p, const struct section *s, const char *key, uint64_t lo,
+		 uint64_t hi, uint64_t *ns);
 
 /* The index of declared exchange `name`, or RLC_NONE. */
 uint32_t cfg_exchange_find(const struct rlc_config *cfg, const char *name);
