@@ -9,6 +9,7 @@
 #ifndef RLC_FEEDBACK_H
 #define RLC_FEEDBACK_H
 
+#include "backoff.h"
 #include "block.h"
 #include "http.h"
 #include "offset.h"

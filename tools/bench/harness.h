@@ -34,7 +34,8 @@ enum bench_shape {
 	SHAPE_REFUSE_S64,  /* ... S = 64 */
 	SHAPE_REFUSE_S4096, /* ... S = 4096 */
 	SHAPE_RESERVE_DEPTH, /* rlc_reserve of depth?limit=500: 3 limits, LOW */
-	SHAPE_RESERVE_ORDER  /* rlc_reserve of an order: IP + 2 account limits, HIGH */
+	SHAPE_RESERVE_ORDER, /* rlc_reserve of an order: IP + 2 account limits, HIGH */
+	SHAPE_FEEDBACK       /* rlc_feedback of a 200 with Binance's two usage headers */
 };
 
 /* One kind of operation, and how each process gets ready to run it. */

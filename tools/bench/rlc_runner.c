@@ -14,6 +14,7 @@ struct rlc_worker {
 	uint32_t linked[3];
 	uint32_t depth, order; /* endpoint ids */
 	int account;
+	struct rlc_grant sent; /* an order the feedback case answers */
 };
 
 /* Endpoint `method` `path` of the bench exchange, into *id. */
@@ -61,14 +62,20 @@ static int attach(void *arg, void **state, char *why, size_t len)
 	w->linked[2] = w->id[BENCH_LINK3];
 	w->account = rlc_account_id(&w->h, rlc_exchange_id(&w->h, BENCH_EXCHANGE), "main");
 	if ((err = endpoint(w, "GET", "/depth", &w->depth, why, len)) ||
-	    (err = endpoint(w, "POST", "/order", &w->order, why, len)) ||
-	    (err = w->account < 0 ? w->account : 0)) {
-		rlc_close(&w->h);
-		free(w);
-		return err;
+	    (err = endpoint(w, "POST", "/order", &w->order, why, len)))
+		goto fail;
+	if (w->account < 0 ||
+	    (err = rlc_reserve(&w->h, w->order, NULL, 0, w->account, RLC_PRIO_HIGH, &w->sent))) {
+		err = w->account < 0 ? w->account : err;
+		snprintf(why, len, "an order of account main: %s", strerror(-err));
+		goto fail;
 	}
 	*state = w;
 	return 0;
+fail:
+	rlc_close(&w->h);
+	free(w);
+	return err;
 }
 
 static void detach(void *state)
@@ -155,6 +162,22 @@ static int run_reserve_order(void *state)
 	return outcome(rlc_reserve(&w->h, w->order, params, 3, w->account, RLC_PRIO_HIGH, &g));
 }
 
+/*
+ * The answer to an order as Binance gives it: its IP's weight and its
+ * account's order count, both already counted here, so nothing is raised.
+ */
+static int run_feedback(void *state)
+{
+	static const struct rlc_http_header headers[2] = {
+		{ "X-MBX-USED-WEIGHT-1M", "12" }, { "X-MBX-ORDER-COUNT-1M", "1" }
+	};
+	static const struct rlc_response r = { 200, headers, 2, NULL, 2000000, 0 };
+	struct rlc_worker *w = state;
+	int err = rlc_feedback(&w->h, &w->sent, &r);
+
+	return err < 0 ? err : 0;
+}
+
 void rlc_runner_ops(struct bench_op ops[RLC_RUNNER_OPS], char *segment)
 {
 	void *arg = segment;
@@ -183,4 +206,7 @@ void rlc_runner_ops(struct bench_op ops[RLC_RUNNER_OPS], char *segment)
 	ops[7] = (struct bench_op){.name = "rlc reserve order", .family = FAMILY_RLC,
 				   .shape = SHAPE_RESERVE_ORDER, .arg = arg, .attach = attach,
 				   .run = run_reserve_order, .detach = detach};
+	ops[8] = (struct bench_op){.name = "rlc feedback 200", .family = FAMILY_RLC,
+				   .shape = SHAPE_FEEDBACK, .arg = arg, .attach = attach,
+				   .run = run_feedback, .detach = detach};
 }

@@ -9,7 +9,7 @@
 
 #include "harness.h"
 
-#define RLC_RUNNER_OPS 8
+#define RLC_RUNNER_OPS 9
 
 /*
  * Fill ops[0..7] (window, bucket, 3-linked grants; refusals of a full
