@@ -55,13 +55,25 @@ struct rlc_breaker {
 	uint64_t until_ns; /* open: end of the cool-down; half-open: the probe's timeout */
 };
 
-/* What rlc_feedback gathers from one response before it applies it. */
+/* Headers rlc_feedback keeps for after the loop: bits of rlc__heard.seen. */
+#define RLC__HEARD_LIMIT 0x01u  /* X-Bapi-Limit */
+#define RLC__HEARD_STATUS 0x02u /* X-Bapi-Limit-Status */
+#define RLC__HEARD_RESET 0x04u  /* X-Bapi-Limit-Reset-Timestamp */
+#define RLC__HEARD_REMAIN 0x08u /* x-mbx-used-remain-limit */
+#define RLC__HEARD_RETRY 0x10u  /* Retry-After */
+#define RLC__HEARD_DATE 0x20u   /* Date */
+
+/*
+ * What rlc_feedback gathers from one response before it applies it.  The
+ * header fields are not cleared up front: each is read only when its bit
+ * in `seen` says a header filled it.
+ */
 struct rlc__heard {
 	uint64_t now, real;  /* CLOCK_MONOTONIC, and CLOCK_REALTIME once read (else 0) */
 	uint64_t sent;       /* CLOCK_MONOTONIC when the request left */
 	int exchange;        /* the request's exchange, or -1 */
-	unsigned flags;
-	int bapi_limit, bapi_status, bapi_reset, remain, retry_after, date;
+	unsigned flags;      /* RLC_FEEDBACK_* */
+	unsigned seen;       /* RLC__HEARD_* */
 	struct rlc_http_field limit, status, reset, left, retry, when;
 };
 
@@ -246,22 +258,22 @@ static inline void rlc__heard_header(const struct rlc *h, const struct rlc_grant
 		rlc__heard_mbx(h, g, &f, k);
 		return;
 	case RLC_HTTP_BAPI_LIMIT:
-		k->bapi_limit = 1, k->limit = f;
+		k->seen |= RLC__HEARD_LIMIT, k->limit = f;
 		return;
 	case RLC_HTTP_BAPI_STATUS:
-		k->bapi_status = 1, k->status = f;
+		k->seen |= RLC__HEARD_STATUS, k->status = f;
 		return;
 	case RLC_HTTP_BAPI_RESET:
-		k->bapi_reset = 1, k->reset = f;
+		k->seen |= RLC__HEARD_RESET, k->reset = f;
 		return;
 	case RLC_HTTP_REMAIN:
-		k->remain = 1, k->left = f;
+		k->seen |= RLC__HEARD_REMAIN, k->left = f;
 		return;
 	case RLC_HTTP_RETRY_AFTER:
-		k->retry_after = 1, k->retry = f;
+		k->seen |= RLC__HEARD_RETRY, k->retry = f;
 		return;
 	case RLC_HTTP_DATE:
-		k->date = 1, k->when = f;
+		k->seen |= RLC__HEARD_DATE, k->when = f;
 		return;
 	default:
 		k->flags |= RLC_FEEDBACK_MALFORMED;
@@ -276,10 +288,10 @@ static inline void rlc__heard_header(const struct rlc *h, const struct rlc_grant
 static inline void rlc__heard_left(const struct rlc *h, const struct rlc_grant *g,
 				   struct rlc__heard *k)
 {
-	uint32_t i, want = k->bapi_status ? RLC_OBSERVE_BAPI : RLC_OBSERVE_REMAIN;
+	uint32_t i, want = k->seen & RLC__HEARD_STATUS ? RLC_OBSERVE_BAPI : RLC_OBSERVE_REMAIN;
 	int found = 0;
 
-	if (!k->bapi_status && !k->remain)
+	if (!(k->seen & (RLC__HEARD_STATUS | RLC__HEARD_REMAIN)))
 		return;
 	for (i = 0; i < g->count; i++) {
 		const struct rlc_limit_view *v = &h->limits[g->id[i]];
@@ -288,7 +300,8 @@ static inline void rlc__heard_left(const struct rlc *h, const struct rlc_grant *
 		if (v->observe != want)
 			continue;
 		found = 1;
-		of = want == RLC_OBSERVE_BAPI && k->bapi_limit ? k->limit.count : v->capacity;
+		of = want == RLC_OBSERVE_BAPI && k->seen & RLC__HEARD_LIMIT ? k->limit.count
+									    : v->capacity;
 		left = want == RLC_OBSERVE_BAPI ? k->status.count : k->left.count;
 		if (left < of)
 			rlc__raised(k, rlc__raise_limit(h, g->id[i], of - left, k));
@@ -344,9 +357,10 @@ static inline void rlc__heard_penalty(struct rlc *h, const struct rlc_grant *g,
 	if (!rlc_penalty_of(h->cat.exchanges[k->exchange].dialect, r->status, has_code, code, &p))
 		return;
 	d = p.default_ns;
-	if (k->retry_after)
+	if (k->seen & RLC__HEARD_RETRY)
 		d = k->retry.is_date ? rlc__heard_until(h, k->retry.time_ns, k) : k->retry.delay_ns;
-	if (p.until_reset && k->bapi_reset && (reset = rlc__heard_until(h, k->reset.time_ns, k)) > d)
+	if (p.until_reset && k->seen & RLC__HEARD_RESET &&
+	    (reset = rlc__heard_until(h, k->reset.time_ns, k)) > d)
 		d = reset;
 	d = d < p.floor_ns ? p.floor_ns : d > RLC_BLOCK_MAX_NS ? RLC_BLOCK_MAX_NS : d;
 	scope = rlc__penalty_scope(h, g, p.scope, k);
@@ -408,7 +422,8 @@ static inline int rlc_feedback(struct rlc *h, const struct rlc_grant *g,
 		return -EINVAL;
 	if (rlc__truncated(h))
 		return -EBADMSG;
-	memset(&k, 0, sizeof(k));
+	k.real = 0;
+	k.flags = k.seen = 0;
 	k.now = rlc_now_ns();
 	/* sent after it was granted, however long the caller says it took */
 	k.sent = r->elapsed_ns && r->elapsed_ns < k.now - g->now_ns ? k.now - r->elapsed_ns
@@ -422,7 +437,7 @@ static inline int rlc_feedback(struct rlc *h, const struct rlc_grant *g,
 	for (i = 0; i < r->headers_count; i++)
 		rlc__heard_header(h, g, r->headers[i].name, r->headers[i].value, &k);
 	rlc__heard_left(h, g, &k);
-	if (k.date)
+	if (k.seen & RLC__HEARD_DATE)
 		rlc__heard_clock(h, k.when.time_ns, RLC_NS_PER_SEC, &k);
 	if (r->server_time_ms > 0 && r->server_time_ms < INT64_C(1) << 42)
 		rlc__heard_clock(h, (uint64_t)r->server_time_ms * 1000000u, 1000000u, &k);
