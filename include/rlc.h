@@ -501,6 +501,35 @@ static inline int rlc__over_ceiling(const struct rlc_limit_view *v, const struct
  * when it yields; -EBADMSG for a mode word no mode has.
  */
 /*
+ * rlc__pass's slow path: the scope is blocked, or its breaker has counted
+ * failures (a word no exchange without a breaker writes).
+ */
+static inline int rlc__pass_shut(const struct rlc *h, const struct rlc_limit_view *v,
+				 const struct rlc_exchange_view *x, struct rlc__request *r,
+				 uint64_t until, uint64_t *retry_ns)
+{
+	struct rlc_scope *s = &h->scope_words[v->scope];
+	uint64_t probe = 0;
+	int err;
+
+	if (until > r->now) {
+		*retry_ns = until - r->now;
+		return -ECONNREFUSED;
+	}
+	if (x && x->breaker_failures) {
+		if ((err = rlc__breaker_pass(&s->breaker, r->now, x->breaker_probe_ns, &probe,
+					     retry_ns)))
+			return err;
+		if (probe) { /* won the probe: a refusal after it hands it on */
+			r->probe = v->scope;
+			r->probe_word = probe;
+		}
+	}
+	r->passed = v->scope;
+	return 0;
+}
+
+/*
  * May request *r go to limit *v's scope: not blocked (rlc/block.h), and
  * its breaker closed, or this request the half-open probe?  0, or
  * -ECONNREFUSED / -EHOSTDOWN with the wait in *retry_ns.  One check per
@@ -512,28 +541,14 @@ RLC__HOT int rlc__pass(const struct rlc *h, const struct rlc_limit_view *v,
 {
 	struct rlc_scope *s;
 	uint64_t until;
-	int err;
 
 	if (v->scope == r->passed)
 		return 0;
 	s = &h->scope_words[v->scope];
 	/* Self-contained words (rlc/block.h): relaxed. */
 	until = rlc__load_relaxed(&s->blocked_until);
-	if (until > r->now) {
-		*retry_ns = until - r->now;
-		return -ECONNREFUSED;
-	}
-	if (x && x->breaker_failures && rlc__load_relaxed(&s->breaker) != 0) {
-		uint64_t probe = 0;
-
-		if ((err = rlc__breaker_pass(&s->breaker, r->now, x->breaker_probe_ns, &probe,
-					     retry_ns)))
-			return err;
-		if (probe) { /* won the probe: a refusal after it hands it on */
-			r->probe = v->scope;
-			r->probe_word = probe;
-		}
-	}
+	if (until > r->now || rlc__load_relaxed(&s->breaker) != 0)
+		return rlc__pass_shut(h, v, x, r, until, retry_ns);
 	r->passed = v->scope;
 	return 0;
 }
