@@ -737,6 +737,69 @@ static void test_feedback_breaker_single_probe_processes(void **state)
 	rlc_feedback(&f->h, &g, &r);
 }
 
+/*
+ * Real processes report penalties at once, the longest from a different
+ * one each round: the block ends when the longest says, whatever the
+ * order, and its details are the longest's.
+ */
+static void test_feedback_concurrent_penalties_processes(void **state)
+{
+	enum { N = 6 };
+	struct fixture *f = *state;
+	volatile uint32_t *board;
+	pid_t pid[N];
+	int round, i, st;
+
+	board = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(board != MAP_FAILED);
+	for (round = 0; round < N; round++) {
+		uint64_t t0 = rlc_now_ns(), t1;
+		struct rlc_block b;
+
+		board[0] = 0;
+		for (i = 0; i < N; i++) {
+			pid[i] = fork();
+			assert_true(pid[i] >= 0);
+			if (pid[i] == 0) {
+				struct rlc h;
+				struct rlc_grant c;
+				struct rlc_http_header hd = { "Retry-After", NULL };
+				struct rlc_response r = { 429, &hd, 1, "-1003", MS, 0 };
+				char after[16];
+				int err;
+
+				if (ini_segment_attach(&f->seg, &h, "penalised"))
+					_exit(3);
+				err = rlc_reserve(&h, (uint32_t)f->depth, NULL, 0, f->main_acct,
+						  RLC_PRIO_ENDPOINT, &c);
+				if (i == round) /* the longest: a ban */
+					r.status = 418;
+				snprintf(after, sizeof(after), "%d", i == round ? 900 : 100 + 10 * i);
+				hd.value = after;
+				__atomic_add_fetch(&board[0], 1, __ATOMIC_SEQ_CST);
+				while (__atomic_load_n(&board[0], __ATOMIC_SEQ_CST) < N)
+					;
+				if (!err)
+					err = rlc_feedback(&h, &c, &r) == RLC_FEEDBACK_BLOCKED ? 0 : 1;
+				_exit(err ? 1 : 0);
+			}
+		}
+		for (i = 0; i < N; i++) {
+			assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
+			assert_true(WIFEXITED(st));
+			assert_int_equal(WEXITSTATUS(st), 0);
+		}
+		t1 = rlc_now_ns();
+		b = block_of(f, "bn.ip");
+		assert_true(b.until_ns >= t0 + 900 * SEC && b.until_ns <= t1 + 900 * SEC);
+		assert_int_equal(b.status, 418);
+		assert_int_equal(b.code, -1003);
+		assert_true(b.client >= 0);
+		unblock_all(f);
+	}
+	munmap((void *)board, 4096);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -756,6 +819,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_feedback_outcomes_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feedback_breaker_opens_and_probes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feedback_breaker_single_probe_processes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_concurrent_penalties_processes, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
