@@ -800,6 +800,47 @@ static void test_feedback_concurrent_penalties_processes(void **state)
 	munmap((void *)board, 4096);
 }
 
+/*
+ * Waits: a block that ends before the deadline is waited out; an open
+ * breaker is looked at until the deadline, then -EHOSTDOWN.
+ */
+static void test_feedback_waits_around_blocks(void **state)
+{
+	struct fixture *f = *state;
+	struct rlc_grant g;
+	struct rlc_response r;
+	uint64_t t0;
+	int i;
+
+	t0 = rlc_now_ns();
+	assert_int_equal(rlc_block(&f->h, scope(f, "bn.ip"), t0 + 30 * MS), 0);
+	assert_int_equal(rlc_reserve_wait(&f->h, (uint32_t)f->depth, NULL, 0, f->main_acct,
+					  RLC_PRIO_ENDPOINT, t0 + SEC, &g),
+			 0);
+	assert_true(rlc_now_ns() >= t0 + 30 * MS);
+	/* a by-hand block: status 0, this client */
+	assert_int_equal(rlc_block(&f->h, scope(f, "bn.ip"), rlc_now_ns() + 10 * SEC), 0);
+	assert_int_equal(block_of(f, "bn.ip").status, 0);
+	assert_int_equal(block_of(f, "bn.ip").client, (int)(f->h.self - f->h.clients));
+	assert_int_equal(rlc_block(&f->h, scope(f, "bn.ip"), rlc_now_ns() - 1), -EINVAL);
+	assert_int_equal(rlc_block(&f->h, scope(f, "bn.ip"), rlc_now_ns() + RLC_BLOCK_MAX_NS + SEC),
+			 -EINVAL);
+	assert_int_equal(rlc_block(&f->h, f->h.layout.scopes_count, rlc_now_ns() + SEC), -EINVAL);
+	unblock_all(f);
+	/* Bybit's breaker: the default 10 s cool-down outlasts a 250 ms deadline */
+	reserve(f, f->by_tickers, RLC_ACCOUNT_ONLY, &g);
+	memset(&r, 0, sizeof(r));
+	r.status = 500;
+	for (i = 0; i < 5; i++)
+		rlc_feedback(&f->h, &g, &r);
+	t0 = rlc_now_ns();
+	assert_int_equal(rlc_reserve_wait(&f->h, (uint32_t)f->by_tickers, NULL, 0, RLC_ACCOUNT_ONLY,
+					  RLC_PRIO_ENDPOINT, t0 + 250 * MS, &g),
+			 -EHOSTDOWN);
+	assert_true(rlc_now_ns() >= t0 + 200 * MS); /* it looked again, every 100 ms */
+	assert_true(g.retry_ns > 9 * SEC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -821,6 +862,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_feedback_breaker_single_probe_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feedback_concurrent_penalties_processes, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_waits_around_blocks, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,15 +10,15 @@
 #   RLC_FUZZ_SECONDS  seconds per harness (default 60)
 #
 # Exits 77 (skipped) when clang-14 or its libFuzzer runtime is missing;
-# tools/install-deps.sh installs both.  Header and response parsing gets a
-# harness here once rlc has that code.
+# tools/install-deps.sh installs both.  Response handling (rlc_feedback)
+# gets a harness here once rlc has that code.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 seconds=${RLC_FUZZ_SECONDS:-60}
 build="build-fuzz"
 # NAME:MAX_LEN, with room for the largest seed to grow
-harnesses=(segment:262144 config:8192)
+harnesses=(segment:262144 config:8192 http:256)
 
 skip() {
 	echo "run-fuzz: skipped: $*" >&2
