@@ -80,6 +80,8 @@ struct rlc_grant {
 	int32_t endpoint;   /* rlc_reserve: the endpoint id; else -1 */
 	int32_t account;    /* rlc_reserve: the account id it counted on, or -1 */
 	uint32_t priority;  /* the priority it was decided at */
+	int32_t probe;      /* the scope whose half-open breaker it probes, or -1 */
+	uint64_t probe_word; /* the breaker word that made it the probe (rlc/block.h) */
 	uint32_t id[RLC_LINK_MAX];
 	uint32_t weight[RLC_LINK_MAX];
 	uint64_t token[RLC_LINK_MAX];
@@ -427,8 +429,9 @@ struct rlc__request {
 	uint32_t exchange; /* RLC_NONE until a take read one */
 	int mode;
 	uint64_t word;
-	uint32_t passed; /* the last scope whose block and breaker let it through */
-	uint32_t probe;  /* the scope whose half-open probe it won, or RLC_NONE */
+	uint32_t passed;    /* the last scope whose block and breaker let it through */
+	uint32_t passed_ip; /* the exchange's IP scope, once it let it through */
+	uint32_t probe;     /* the scope whose half-open probe it won, or RLC_NONE */
 	uint64_t probe_word; /* the breaker word it stored to win it */
 };
 
@@ -439,7 +442,7 @@ static inline void rlc__request_start(struct rlc__request *r, uint64_t now)
 	r->real = r->word = 0;
 	r->exchange = RLC_NONE;
 	r->mode = (int)RLC_MODE_NORMAL;
-	r->passed = RLC_NONE;
+	r->passed = r->passed_ip = RLC_NONE;
 	r->probe = RLC_NONE;
 	r->probe_word = 0;
 }
@@ -474,8 +477,8 @@ static inline uint64_t rlc__exchange_clock(const struct rlc_exchange_view *x,
 {
 	if (!r->real)
 		r->real = rlc_realtime_ns();
-	/* The offset word is self-contained: relaxed.  Two's complement add. */
-	return r->real + (x ? rlc__load_relaxed(x->clock_offset) : 0);
+	/* Two's complement add (rlc/offset.h). */
+	return r->real + (x ? (uint64_t)rlc__offset_of(x) : 0);
 }
 
 /*
@@ -493,22 +496,15 @@ static inline int rlc__over_ceiling(const struct rlc_limit_view *v, const struct
 }
 
 /*
- * Take `weight` from limit `id` for request *r: within the ceiling of its
- * priority in the exchange's mode, behind the marks of waiting higher
- * priorities (rlc/priority.h).  Returns as the algorithm's take, or -E2BIG
- * when the weight fits neither this mode's ceiling nor normal's; -EAGAIN
- * with the wait in *retry_ns when it fits normal's but not this mode's, or
- * when it yields; -EBADMSG for a mode word no mode has.
+ * rlc__pass_scope's slow path: scope `scope` is blocked, or its breaker has
+ * counted failures (a word no exchange without a breaker writes).  A
+ * request probes one breaker at most: a second that wants a probe refuses
+ * it, to look again later (its probe would be held by nothing).
  */
-/*
- * rlc__pass's slow path: the scope is blocked, or its breaker has counted
- * failures (a word no exchange without a breaker writes).
- */
-static inline int rlc__pass_shut(const struct rlc *h, const struct rlc_limit_view *v,
+static inline int rlc__pass_shut(const struct rlc *h, uint32_t scope,
 				 const struct rlc_exchange_view *x, struct rlc__request *r,
 				 uint64_t until, uint64_t *retry_ns)
 {
-	struct rlc_scope *s = &h->scope_words[v->scope];
 	uint64_t probe = 0;
 	int err;
 
@@ -516,40 +512,56 @@ static inline int rlc__pass_shut(const struct rlc *h, const struct rlc_limit_vie
 		*retry_ns = until - r->now;
 		return -ECONNREFUSED;
 	}
-	if (x && x->breaker_failures) {
-		if ((err = rlc__breaker_pass(&s->breaker, r->now, x->breaker_probe_ns, &probe,
-					     retry_ns)))
-			return err;
-		if (probe) { /* won the probe: a refusal after it hands it on */
-			r->probe = v->scope;
-			r->probe_word = probe;
-		}
+	if (!x || !x->breaker_failures || r->probe == scope)
+		return 0; /* no breaker, or this request is its probe */
+	err = rlc__breaker_pass(&h->scope_words[scope].breaker, r->now, x->breaker_probe_ns,
+				r->probe == RLC_NONE, &probe, retry_ns);
+	if (!err && probe) { /* won the probe: a refusal after it hands it on */
+		r->probe = scope;
+		r->probe_word = probe;
 	}
-	r->passed = v->scope;
+	return err;
+}
+
+/* May request *r go to scope `scope`: not blocked, and its breaker closed
+ * or this request its probe?  0, or -ECONNREFUSED / -EHOSTDOWN with the
+ * wait in *retry_ns. */
+RLC__HOT int rlc__pass_scope(const struct rlc *h, uint32_t scope,
+			    const struct rlc_exchange_view *x, struct rlc__request *r,
+			    uint64_t *retry_ns)
+{
+	struct rlc_scope *s = &h->scope_words[scope];
+	/* Self-contained words (rlc/block.h): relaxed. */
+	uint64_t until = rlc__load_relaxed(&s->blocked_until);
+
+	if (until > r->now || rlc__load_relaxed(&s->breaker) != 0)
+		return rlc__pass_shut(h, scope, x, r, until, retry_ns);
 	return 0;
 }
 
 /*
- * May request *r go to limit *v's scope: not blocked (rlc/block.h), and
- * its breaker closed, or this request the half-open probe?  0, or
- * -ECONNREFUSED / -EHOSTDOWN with the wait in *retry_ns.  One check per
- * scope and request: a request's limits mostly share theirs.
+ * May request *r go to limit *v: its scope, and its exchange's IP scope
+ * too (the IP's bans and breaker stop every request from this host,
+ * whichever limits it counts on), each checked once per request.
  */
 RLC__HOT int rlc__pass(const struct rlc *h, const struct rlc_limit_view *v,
 		      const struct rlc_exchange_view *x, struct rlc__request *r,
 		      uint64_t *retry_ns)
 {
-	struct rlc_scope *s;
-	uint64_t until;
+	int err;
 
-	if (v->scope == r->passed)
-		return 0;
-	s = &h->scope_words[v->scope];
-	/* Self-contained words (rlc/block.h): relaxed. */
-	until = rlc__load_relaxed(&s->blocked_until);
-	if (until > r->now || rlc__load_relaxed(&s->breaker) != 0)
-		return rlc__pass_shut(h, v, x, r, until, retry_ns);
-	r->passed = v->scope;
+	if (v->scope != r->passed) {
+		if ((err = rlc__pass_scope(h, v->scope, x, r, retry_ns)))
+			return err;
+		r->passed = v->scope;
+		if (x && v->scope == x->ip_scope)
+			r->passed_ip = v->scope;
+	}
+	if (x && x->ip_scope != r->passed_ip && x->ip_scope != RLC_NONE) {
+		if ((err = rlc__pass_scope(h, x->ip_scope, x, r, retry_ns)))
+			return err;
+		r->passed_ip = x->ip_scope;
+	}
 	return 0;
 }
 
@@ -557,10 +569,19 @@ RLC__HOT int rlc__pass(const struct rlc *h, const struct rlc_limit_view *v,
 static inline void rlc__request_refused(const struct rlc *h, struct rlc__request *r)
 {
 	if (r->probe != RLC_NONE)
-		rlc__breaker_release(&h->scope_words[r->probe].breaker, r->probe_word, r->now);
+		rlc__breaker_release(&h->scope_words[r->probe].breaker, r->probe_word);
 	r->probe = RLC_NONE;
 }
 
+/*
+ * Take `weight` from limit `id` for request *r: past its scopes' blocks and
+ * breakers, within the ceiling of its priority in the exchange's mode,
+ * behind the marks of waiting higher priorities (rlc/priority.h).  Returns
+ * as the algorithm's take, or -ECONNREFUSED / -EHOSTDOWN (rlc__pass);
+ * -E2BIG when the weight fits neither this mode's ceiling nor normal's;
+ * -EAGAIN with the wait in *retry_ns when it fits normal's but not this
+ * mode's, or when it yields; -EBADMSG for a mode word no mode has.
+ */
 RLC__HOT int rlc__take(const struct rlc *h, uint32_t id, struct rlc__request *r, uint32_t weight,
 		      uint64_t *token, uint64_t *retry_ns)
 {
@@ -626,6 +647,8 @@ static inline int rlc__start(const struct rlc *h, struct rlc_grant *g)
 	g->endpoint = -1;
 	g->account = -1;
 	g->priority = RLC_PRIO_NORMAL;
+	g->probe = -1;
+	g->probe_word = 0;
 	return h && h->self ? 0 : -EINVAL; /* a truncation: rlc__decided */
 }
 
@@ -693,8 +716,8 @@ static inline int rlc__waitable(int err)
 }
 
 /* Record the outcome in *g and in this client's counters; returns err. */
-static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, int err, uint32_t by,
-			       uint64_t retry_ns, uint64_t weight)
+static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, const struct rlc__request *r,
+			       int err, uint32_t by, uint64_t retry_ns, uint64_t weight)
 {
 	/* The one truncation check of the grant path, after the take: a take
 	 * that ran on the zero pages that replaced the segment counts for
@@ -713,9 +736,30 @@ static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, int err, uint
 	}
 	g->refused_by = -1;
 	g->retry_ns = 0;
+	g->probe = r->probe != RLC_NONE ? (int32_t)r->probe : -1;
+	g->probe_word = r->probe_word;
 	rlc__count(&h->self->grants, 1);
 	rlc__count(&h->self->weight, weight);
 	return 0;
+}
+
+/*
+ * A reserve that takes no limit (every weight 0 for its parameters) still
+ * goes to the exchange: its IP's and its account's blocks and breakers
+ * apply to it.
+ */
+static inline int rlc__pass_weightless(const struct rlc *h, const struct rlc_grant *g,
+				       struct rlc__request *r, uint64_t *retry_ns)
+{
+	const struct rlc_exchange_view *x =
+		&h->cat.exchanges[h->cat.endpoints[g->endpoint].exchange];
+	int err = 0;
+
+	if (x->ip_scope != RLC_NONE)
+		err = rlc__pass_scope(h, x->ip_scope, x, r, retry_ns);
+	if (!err && g->account >= 0)
+		err = rlc__pass_scope(h, h->cat.accounts[g->account].scope, x, r, retry_ns);
+	return err;
 }
 
 /*
@@ -732,7 +776,9 @@ static inline int rlc__take_all(struct rlc *h, struct rlc_grant *g, uint32_t pri
 	r.prio = g->priority = prio;
 	do {
 		rlc__request_start(&r, g->now_ns = rlc_now_ns());
-		for (taken = 0; taken < g->count; taken++) {
+		err = g->count == 0 && g->endpoint >= 0 ? rlc__pass_weightless(h, g, &r, &retry_ns)
+							 : 0;
+		for (taken = 0; !err && taken < g->count; taken++) {
 			err = rlc__take(h, g->id[taken], &r, g->weight[taken], &g->token[taken],
 					&retry_ns);
 			if (err)
@@ -745,7 +791,8 @@ static inline int rlc__take_all(struct rlc *h, struct rlc_grant *g, uint32_t pri
 	} while (rlc__retake(&err, retry_ns));
 	for (i = 0; i < g->count; i++)
 		total += g->weight[i];
-	return rlc__decided(h, g, err, err ? g->id[taken] : 0, retry_ns, total);
+	return rlc__decided(h, g, &r, err, err && taken < g->count ? g->id[taken] : UINT32_MAX,
+			    retry_ns, total);
 }
 
 /*
@@ -800,7 +847,7 @@ static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rl
 		if ((err = rlc__take(h, id, &r, weight, &g->token[0], &retry_ns)))
 			rlc__request_refused(h, &r);
 	} while (rlc__retake(&err, retry_ns));
-	return rlc__decided(h, g, err, id, retry_ns, weight);
+	return rlc__decided(h, g, &r, err, id, retry_ns, weight);
 }
 
 /* a + b, or UINT64_MAX where it would wrap. */
@@ -896,7 +943,9 @@ static inline int rlc_acquire(struct rlc *h, const uint32_t *ids, const uint32_t
  * empty *g: a second call with it returns -EINVAL.  Lock-free.  A window
  * or fixed refund lands where the grant is counted while its interval
  * lasts; a bucket refund only while the grant is still the bucket's newest
- * change (else its weight stays counted until it refills).  Returns 0;
+ * change (else its weight stays counted until it refills).  A grant that
+ * was a circuit breaker's half-open probe hands the probe on to the next
+ * request (rlc_feedback(3)).  Returns 0;
  * -EINVAL for a bad handle, a refusal, or an empty or already refunded
  * grant; -EBADMSG once the segment was truncated.
  */
@@ -918,6 +967,10 @@ static inline int rlc_refund(struct rlc *h, struct rlc_grant *g)
 		rlc__give_back(&h->limits[g->id[i]], g->token[i], g->weight[i]);
 		total += g->weight[i];
 	}
+	/* a probe that was never sent reports nothing: hand the probe on */
+	if (g->probe >= 0 && (uint32_t)g->probe < h->layout.scopes_count)
+		rlc__breaker_release(&h->scope_words[g->probe].breaker, g->probe_word);
+	g->probe = -1;
 	g->count = 0;
 	rlc__count(&h->self->refunded, total);
 	return 0;
@@ -930,10 +983,11 @@ static inline int rlc_refund(struct rlc *h, struct rlc_grant *g)
  */
 static inline int rlc__used(const struct rlc *h, const struct rlc_limit_view *v, uint64_t *used)
 {
-	struct rlc__request r = { 0, 0, 0, RLC_NONE, 0, 0, RLC_NONE, RLC_NONE, 0 };
+	struct rlc__request r;
 	uint64_t seen = 0;
 	int err;
 
+	rlc__request_start(&r, 0);
 	if (v->algorithm == RLC_ALGO_FIXED)
 		return rlc_fixed_used(v, rlc__exchange_clock(rlc__exchange_of(h, v), &r), used);
 	do {

@@ -62,6 +62,12 @@ static const char profile[] =
 	"ip.weight = 1\n"
 	"account.orders-10s = 1\n"
 	"account.orders-1m = 1\n"
+	/* as Binance USD-M's orders: no IP weight, yet from the IP */
+	"[endpoint bn PUT /order]\n"
+	"ip.weight = 0\n"
+	"account.orders-10s = 1\n"
+	"[endpoint bn GET /weightless]\n"
+	"ip.weight = 0\n"
 	/* Binance spot-like: fixed windows */
 	"[exchange fx]\n"
 	"dialect = binance\n"
@@ -100,6 +106,24 @@ static const char profile[] =
 	"[endpoint bg POST /api/v2/spot/trade/place-order]\n"
 	"ip.requests = 1\n"
 	"account.place = 1\n"
+	/* a request whose scopes run IP, own, IP */
+	"[exchange ab]\n"
+	"breaker-failures = 1\n"
+	"breaker-cooldown = 1ms\n"
+	"breaker-probe-timeout = 1s\n"
+	"[limit ab.ip.a]\n"
+	"capacity = 100\n"
+	"interval = 1m\n"
+	"[limit ab.own.x]\n"
+	"capacity = 100\n"
+	"interval = 1m\n"
+	"[limit ab.ip.c]\n"
+	"capacity = 100\n"
+	"interval = 1m\n"
+	"[endpoint ab GET /aba]\n"
+	"ip.a = 1\n"
+	"own.x = 1\n"
+	"ip.c = 1\n"
 	/* OKX: no headers, codes by scope */
 	"[exchange ok]\n"
 	"dialect = okx\n"
@@ -119,6 +143,7 @@ struct fixture {
 	struct rlc h;
 	int bn, main_acct, hedge, depth, order;
 	int fx, fx_depth, by, by_create, by_tickers, bg, bg_place, ok, ok_books, ok_order;
+	int put_order, weightless, ab, aba;
 };
 
 static int endpoint(struct fixture *f, int ex, const char *method, const char *path)
@@ -150,6 +175,10 @@ static int setup(void **state)
 	f.ok = rlc_exchange_id(&f.h, "ok");
 	f.ok_books = endpoint(&f, f.ok, "GET", "/api/v5/market/books");
 	f.ok_order = endpoint(&f, f.ok, "POST", "/api/v5/trade/order");
+	f.put_order = endpoint(&f, f.bn, "PUT", "/order");
+	f.weightless = endpoint(&f, f.bn, "GET", "/weightless");
+	f.ab = rlc_exchange_id(&f.h, "ab");
+	f.aba = endpoint(&f, f.ab, "GET", "/aba");
 	*state = &f;
 	return 0;
 }
@@ -841,6 +870,153 @@ static void test_feedback_waits_around_blocks(void **state)
 	assert_true(g.retry_ns > 9 * SEC);
 }
 
+static int try_reserve(struct fixture *f, int endpoint_id, int account, struct rlc_grant *g)
+{
+	return rlc_reserve(&f->h, (uint32_t)endpoint_id, NULL, 0, account, RLC_PRIO_ENDPOINT, g);
+}
+
+/*
+ * The IP's ban and breaker stop every request from this host: one that
+ * counts on its account's limits only, and one that counts on none.
+ */
+static void test_feedback_ip_stops_account_only_requests(void **state)
+{
+	struct fixture *f = *state;
+	struct rlc_grant g;
+	struct rlc_response r;
+	struct timespec nap = { 0, 2000000 };
+	int i;
+
+	reserve(f, f->depth, f->main_acct, &g);
+	assert_int_equal(feed(f, &g, 418, NULL, 1, "Retry-After", "60"), RLC_FEEDBACK_BLOCKED);
+	assert_int_equal(try_reserve(f, f->put_order, f->main_acct, &g), -ECONNREFUSED);
+	assert_int_equal(try_reserve(f, f->weightless, f->main_acct, &g), -ECONNREFUSED);
+	assert_true(g.retry_ns > 59 * SEC);
+	assert_int_equal(g.refused_by, -1); /* it takes no limit */
+	unblock_all(f);
+	reserve(f, f->weightless, f->main_acct, &g);
+	assert_int_equal(g.count, 0);
+	/* an account's block stops a weightless request on that account */
+	assert_int_equal(rlc_block(&f->h, scope(f, "bn.hedge"), rlc_now_ns() + SEC), 0);
+	assert_int_equal(try_reserve(f, f->weightless, f->hedge, &g), -ECONNREFUSED);
+	reserve(f, f->weightless, f->main_acct, &g);
+	unblock_all(f);
+	/* failures of any request open the IP's breaker for all of them */
+	memset(&r, 0, sizeof(r));
+	r.status = 503;
+	reserve(f, f->put_order, f->main_acct, &g);
+	for (i = 0; i < 3; i++)
+		rlc_feedback(&f->h, &g, &r);
+	assert_int_equal(try_reserve(f, f->weightless, f->main_acct, &g), -EHOSTDOWN);
+	nanosleep(&nap, NULL); /* the 1 ms cool-down */
+	assert_int_equal(try_reserve(f, f->put_order, f->main_acct, &g), 0); /* the probe */
+	assert_int_equal(try_reserve(f, f->weightless, f->main_acct, &g), -EHOSTDOWN);
+	unblock_all(f); /* closes the breaker too */
+	reserve(f, f->weightless, f->main_acct, &g);
+}
+
+/* A probe whose request counts on its scope twice, around another, is let through. */
+static void test_feedback_probe_across_scopes(void **state)
+{
+	struct fixture *f = *state;
+	struct rlc_grant g;
+	struct rlc_response r;
+	struct rlc_breaker b;
+	struct timespec nap = { 0, 2000000 };
+
+	memset(&r, 0, sizeof(r));
+	reserve(f, f->aba, RLC_ACCOUNT_ONLY, &g);
+	r.status = 500;
+	assert_int_equal(rlc_feedback(&f->h, &g, &r), RLC_FEEDBACK_BREAKER);
+	nanosleep(&nap, NULL);
+	reserve(f, f->aba, RLC_ACCOUNT_ONLY, &g);
+	assert_int_equal(g.probe, (int32_t)scope(f, "ab.ip"));
+	r.status = 200;
+	assert_int_equal(rlc_feedback(&f->h, &g, &r), 0);
+	assert_int_equal(rlc_breaker_get(&f->h, scope(f, "ab.ip"), &b), 0);
+	assert_int_equal(b.state, RLC_BREAKER_CLOSED);
+}
+
+/*
+ * A refunded probe hands the probe on; while half-open only the probe's
+ * outcome counts; a corrupt breaker word shuts the scope no longer than
+ * one probe.
+ */
+static void test_feedback_probe_refund_and_stale_outcomes(void **state)
+{
+	struct fixture *f = *state;
+	struct rlc_grant old, p, q;
+	struct rlc_response r;
+	struct rlc_breaker b;
+	struct timespec nap = { 0, 2000000 };
+	uint32_t ip = scope(f, "ab.ip");
+
+	memset(&r, 0, sizeof(r));
+	reserve(f, f->aba, RLC_ACCOUNT_ONLY, &old); /* sent before the breaker opens */
+	reserve(f, f->aba, RLC_ACCOUNT_ONLY, &p);
+	r.status = 502;
+	assert_int_equal(rlc_feedback(&f->h, &p, &r), RLC_FEEDBACK_BREAKER);
+	nanosleep(&nap, NULL);
+	reserve(f, f->aba, RLC_ACCOUNT_ONLY, &p);
+	assert_true(p.probe >= 0);
+	assert_int_equal(try_reserve(f, f->aba, RLC_ACCOUNT_ONLY, &q), -EHOSTDOWN);
+	assert_int_equal(rlc_refund(&f->h, &p), 0);
+	reserve(f, f->aba, RLC_ACCOUNT_ONLY, &p); /* at once: the next probe */
+	assert_true(p.probe >= 0);
+	/* the old request's late failure is not the probe's outcome */
+	r.status = 0;
+	assert_int_equal(rlc_feedback(&f->h, &old, &r), 0);
+	assert_int_equal(rlc_breaker_get(&f->h, ip, &b), 0);
+	assert_int_equal(b.state, RLC_BREAKER_HALF_OPEN);
+	r.status = 200;
+	assert_int_equal(rlc_feedback(&f->h, &p, &r), 0);
+	assert_int_equal(rlc_breaker_get(&f->h, ip, &b), 0);
+	assert_int_equal(b.state, RLC_BREAKER_CLOSED);
+	/* a word no take writes: open until ~9 years from boot */
+	rlc__store_relaxed(&f->h.scope_words[ip].breaker,
+			   (uint64_t)RLC_BREAKER_OPEN << 62 | RLC__BREAKER_TIME_MASK);
+	reserve(f, f->aba, RLC_ACCOUNT_ONLY, &p);
+	assert_true(p.probe >= 0);
+}
+
+/* One Date far off changes nothing; a step two responses agree on is followed. */
+static void test_feedback_clock_outlier_parked(void **state)
+{
+	struct fixture *f = *state;
+	struct rlc_grant g;
+	struct rlc_response r;
+	int64_t offset = 0, before = 0;
+	uint64_t error = 0, samples = 0;
+	int i;
+
+	memset(&r, 0, sizeof(r));
+	r.status = 200;
+	for (i = 0; i < 10; i++) {
+		reserve(f, f->ok_books, RLC_ACCOUNT_ONLY, &g);
+		r.server_time_ms = (int64_t)((rlc_realtime_ns() + 700 * MS) / MS);
+		assert_int_equal(rlc_feedback(&f->h, &g, &r), RLC_FEEDBACK_CLOCK);
+	}
+	assert_int_equal(rlc_clock_estimate(&f->h, f->ok, &before, &error, &samples), 0);
+	/* a cached response's time, five hours ahead */
+	reserve(f, f->ok_books, RLC_ACCOUNT_ONLY, &g);
+	r.server_time_ms = (int64_t)((rlc_realtime_ns() + 5 * 3600 * SEC) / MS);
+	assert_int_equal(rlc_feedback(&f->h, &g, &r), 0);
+	assert_int_equal(rlc_clock_estimate(&f->h, f->ok, &offset, &error, &samples), 0);
+	assert_int_equal(offset, before);
+	/* a good one after it still narrows */
+	reserve(f, f->ok_books, RLC_ACCOUNT_ONLY, &g);
+	r.server_time_ms = (int64_t)((rlc_realtime_ns() + 700 * MS) / MS);
+	assert_int_equal(rlc_feedback(&f->h, &g, &r), RLC_FEEDBACK_CLOCK);
+	/* the exchange's clock steps 2 s: the second response that says so moves it */
+	for (i = 0; i < 2; i++) {
+		reserve(f, f->ok_books, RLC_ACCOUNT_ONLY, &g);
+		r.server_time_ms = (int64_t)((rlc_realtime_ns() + 2700 * MS) / MS);
+		assert_int_equal(rlc_feedback(&f->h, &g, &r), i ? RLC_FEEDBACK_CLOCK : 0);
+	}
+	assert_int_equal(rlc_clock_estimate(&f->h, f->ok, &offset, &error, &samples), 0);
+	assert_true(offset > (int64_t)(2600 * MS) && offset < (int64_t)(2800 * MS));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -863,6 +1039,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_feedback_concurrent_penalties_processes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_feedback_waits_around_blocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_ip_stops_account_only_requests, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_probe_across_scopes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_probe_refund_and_stale_outcomes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_clock_outlier_parked, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,14 +12,18 @@
  * key, blocked_until >> RLC_BLOCK_KEY_SHIFT, above its 24 detail bits and
  * is raised by atomic max too.  Every word then holds the detail of the
  * latest block, whatever order the raisers ran in, and a reader whose
- * words carry its blocked_until's key knows they describe that block.
+ * words carry its blocked_until's key knows they describe a block ending
+ * within 2^20 ns of it (blocks that close together may mix their details;
+ * the details are for display, the block is blocked_until alone).
  *
- * Breaker.  One word: state:2 | failures:14 | time in us:48.  Closed, it
+ * Breaker.  One word: state:2 | failures:14 | time in us:48 (8.9 years of
+ * CLOCK_MONOTONIC, which counts from boot).  Closed, it
  * counts consecutive failures; at the exchange's breaker-failures it opens
  * until a cool-down ends (time).  Then the first take to CAS it from
  * "open, cool-down over" to "half-open until now + probe timeout" is the
  * probe; every other take is refused until the probe's outcome closes the
- * breaker or opens it again.  A probe that never reports (its process
+ * breaker or opens it again.  The probe's grant carries the word it
+ * stored, so its outcome is told from others'.  A probe that never reports (its process
  * died) leaves the word half-open with a time that passes, and the next
  * take claims the probe as it would from an open breaker.
  *
@@ -34,6 +38,7 @@
 #include <errno.h>
 #include <stdint.h>
 
+#include "clock.h"
 #include "priority.h" /* rlc__raise */
 #include "segment.h"
 
@@ -52,6 +57,8 @@ enum rlc_breaker_state {
 };
 
 #define RLC__BREAKER_TIME_MASK ((UINT64_C(1) << 48) - 1u)
+/* How soon a request that probes another breaker looks at this one again. */
+#define RLC_BREAKER_RECHECK_NS UINT64_C(100000000)
 #define RLC__BREAKER_FAILURES(w) ((uint32_t)((w) >> 48) & RLC_BREAKER_FAILURES_MAX)
 #define RLC__BREAKER_STATE(w) ((uint32_t)((w) >> 62))
 
@@ -71,7 +78,9 @@ static inline uint64_t rlc__block_word(uint64_t until, uint32_t detail)
 static inline void rlc__block_raise(struct rlc_scope *s, uint64_t until, uint64_t now,
 				    uint32_t status, uint32_t code, int client)
 {
-	uint64_t since = (until > now ? until - now : 0) / RLC__BLOCK_SINCE_UNIT_NS;
+	/* rounded up: a block set is never shown as set after it was */
+	uint64_t since = ((until > now ? until - now : 0) + RLC__BLOCK_SINCE_UNIT_NS - 1) /
+			 RLC__BLOCK_SINCE_UNIT_NS;
 
 	if (since > RLC__BLOCK_DETAIL_MASK)
 		since = RLC__BLOCK_DETAIL_MASK;
@@ -99,14 +108,17 @@ static inline int rlc__block_keyed(uint64_t w, uint64_t until)
 }
 
 /*
- * Claim the half-open probe of breaker word `w` seen at `now`, or say how
- * long to wait.  Returns 0 when the breaker lets the take through (closed,
- * or this take won the probe: *probe set to the word it stored); else
- * -EHOSTDOWN with the wait in *retry_ns.  Lock-free: a CAS fails only
- * when another take changed the word.
+ * Claim the half-open probe of breaker `word` at `now`, or say how long to
+ * wait.  Returns 0 when the breaker lets the take through: closed, or this
+ * take won the probe (*probe set to the word it stored; only when
+ * `may_claim`); else -EHOSTDOWN with the wait in *retry_ns.  A time more
+ * than RLC_BREAKER_TIME_MAX_NS ahead was written by no take (a cool-down
+ * and a probe timeout are at most that): it counts as passed, so a
+ * corrupt word shuts the scope no longer than one probe.  Lock-free: a CAS
+ * fails only when another take changed the word.
  */
 static inline int rlc__breaker_pass(rlc_word *word, uint64_t now, uint64_t probe_ns,
-				    uint64_t *probe, uint64_t *retry_ns)
+				    int may_claim, uint64_t *probe, uint64_t *retry_ns)
 {
 	uint64_t w = rlc__load_relaxed(word), t, next;
 
@@ -114,13 +126,19 @@ static inline int rlc__breaker_pass(rlc_word *word, uint64_t now, uint64_t probe
 		if (RLC__BREAKER_STATE(w) == RLC_BREAKER_CLOSED)
 			return 0;
 		t = (w & RLC__BREAKER_TIME_MASK) * 1000u;
-		if (now < t) { /* cooling down, or another take probing */
-			*retry_ns = t - now;
+		if (now < t && t - now <= RLC_BREAKER_TIME_MAX_NS) {
+			*retry_ns = t - now; /* cooling down, or another take probing */
 			return -EHOSTDOWN;
 		}
+		if (!may_claim) { /* this request probes another scope already */
+			*retry_ns = RLC_BREAKER_RECHECK_NS;
+			return -EHOSTDOWN;
+		}
+		/* A fresh clock: `now` may be a preempted take's, and a timeout
+		 * already past would let the next take probe too. */
 		next = (uint64_t)RLC_BREAKER_HALF_OPEN << 62 |
 		       (uint64_t)RLC__BREAKER_FAILURES(w) << 48 |
-		       ((now + probe_ns) / 1000u & RLC__BREAKER_TIME_MASK);
+		       ((rlc_now_ns() + probe_ns) / 1000u & RLC__BREAKER_TIME_MASK);
 		if (rlc__cas_relaxed(word, &w, next)) {
 			*probe = next;
 			return 0;
@@ -129,32 +147,33 @@ static inline int rlc__breaker_pass(rlc_word *word, uint64_t now, uint64_t probe
 }
 
 /*
- * A probe that won the breaker but whose request was refused by a limit
- * (so nothing will report on it): hand the probe on at once, by making the
- * word "open, cool-down over" if it is still the one the probe stored.
+ * A probe whose request will not report (a limit refused it, or it was
+ * refunded): hand the probe on at once, by making the word "open, its
+ * cool-down over" if it is still the one the probe stored.
  */
-static inline void rlc__breaker_release(rlc_word *word, uint64_t probe, uint64_t now)
+static inline void rlc__breaker_release(rlc_word *word, uint64_t probe)
 {
 	uint64_t expected = probe;
 
 	/* Strong: a spurious failure would hold the probe until it times out. */
 	rlc__cas_strong(word, &expected,
-			(uint64_t)RLC_BREAKER_OPEN << 62 | (probe & ~(UINT64_C(3) << 62 |
-								     RLC__BREAKER_TIME_MASK)) |
-				(now / 1000u & RLC__BREAKER_TIME_MASK),
+			(uint64_t)RLC_BREAKER_OPEN << 62 |
+				(uint64_t)RLC__BREAKER_FAILURES(probe) << 48,
 			relaxed, relaxed);
 }
 
 /*
- * Note a request's outcome on breaker word `word` at `now`: a failure
- * (`failed`) counts, and at `threshold` consecutive ones (or at once when
- * half-open) opens the breaker for `cooldown_ns`; a success closes a
- * half-open breaker and clears the count (an open one stays open: its
- * success may be from before it opened).  Lock-free.  Returns 1 when this
- * call opened the breaker, else 0.
+ * Note a request's outcome on breaker `word` at `now`: a failure
+ * (`failed`) counts, and at `threshold` consecutive ones opens the breaker
+ * for `cooldown_ns`; a success clears the count.  A half-open breaker
+ * waits for its probe's outcome alone (`probe`: the word the request's
+ * grant stored to win it, else 0): a success closes it, a failure opens
+ * it again; other requests' outcomes, from before it opened, do not count
+ * then.  An open breaker counts failures and keeps its cool-down.
+ * Lock-free.  Returns 1 when this call opened the breaker, else 0.
  */
-static inline int rlc__breaker_note(rlc_word *word, int failed, uint32_t threshold,
-				    uint64_t cooldown_ns, uint64_t now)
+static inline int rlc__breaker_note(rlc_word *word, int failed, uint64_t probe,
+				    uint32_t threshold, uint64_t cooldown_ns, uint64_t now)
 {
 	uint64_t w = rlc__load_relaxed(word), next;
 	uint32_t state, failures;
@@ -162,6 +181,8 @@ static inline int rlc__breaker_note(rlc_word *word, int failed, uint32_t thresho
 	for (;;) {
 		state = RLC__BREAKER_STATE(w);
 		failures = RLC__BREAKER_FAILURES(w);
+		if (state == RLC_BREAKER_HALF_OPEN && w != probe)
+			return 0;
 		if (!failed) {
 			if (state == RLC_BREAKER_OPEN || w == 0)
 				return 0; /* the common case: closed, nothing counted */

@@ -131,7 +131,8 @@ static inline int rlc_bucket_used(const struct rlc_limit_view *v, uint64_t now, 
  * Raise the tokens bucket *v has in use at `now` to at least `count`
  * (capped at its largest ceiling): as rlc_window_raise, the difference is
  * a grant under a ceiling of `count`.  Lock-free.  Returns 1 when it
- * raised, 0 when that many were in use already; -ESTALE with *seen_ns.
+ * raised, 0 when that many were in use already; -EAGAIN after eight tries
+ * that others kept refusing; -ESTALE with *seen_ns.
  */
 static inline int rlc_bucket_raise(const struct rlc_limit_view *v, uint64_t now, uint32_t count,
 				   uint64_t *seen_ns)
@@ -151,7 +152,7 @@ static inline int rlc_bucket_raise(const struct rlc_limit_view *v, uint64_t now,
 		if (err != -EAGAIN)
 			return err ? err : 1;
 	}
-	return 0;
+	return -EAGAIN; /* others kept raising it: theirs count */
 }
 
 #endif /* RLC_BUCKET_H */

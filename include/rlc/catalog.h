@@ -46,6 +46,7 @@ struct rlc_exchange_view {
 	rlc_word *clock_lo;     /* learned bounds on it, rlc/clock_learn.h */
 	rlc_word *clock_hi;
 	rlc_word *clock_samples;
+	rlc_word *clock_parked;
 	char name[RLC_NAME_MAX];
 	uint32_t ip_scope; /* or RLC_NONE */
 	uint32_t modes_count;
@@ -175,6 +176,7 @@ static inline int rlc__catalog_exchange(void *base, const struct rlc_layout *lay
 	v->clock_lo = &rec->clock_lo;
 	v->clock_hi = &rec->clock_hi;
 	v->clock_samples = &rec->clock_samples;
+	v->clock_parked = &rec->clock_parked;
 	v->ip_scope = x.ip_scope;
 	v->dialect = x.dialect;
 	v->breaker_failures = x.breaker_failures;
@@ -434,24 +436,20 @@ static inline void rlc__catalog_ceilings(const struct rlc_catalog *c,
 }
 
 /*
- * Note limit `id` in its exchange's table of limits that an exchange-wide
- * usage header reports (X-MBX-*): once per limit, or per account slot for
- * an account's.  Two limits one header could report, or more than
+ * Check that account limit `id` is one of its account's, and note limit
+ * `id` in its exchange's table of limits that an exchange-wide usage
+ * header reports (X-MBX-*): once per limit, or per account slot for an
+ * account's.  Two limits one header could report, or more than
  * RLC_OBSERVED_MAX, are corrupt: rlcd lays out neither.
  */
-static inline int rlc__catalog_observed(struct rlc_catalog *c, const struct rlc_limit_view *v,
+static inline int rlc__catalog_limit(struct rlc_catalog *c, const struct rlc_limit_view *v,
 					uint32_t id, char *why, size_t len)
 {
 	struct rlc_exchange_view *x;
 	uint32_t slot = RLC_NONE, i;
 
-	if (v->observe != RLC_OBSERVE_MBX_WEIGHT && v->observe != RLC_OBSERVE_MBX_ORDERS)
-		return 0;
-	if (v->exchange == RLC_NONE)
-		return rlc__fail(why, len, -EBADMSG,
-				 "corrupt segment: limit %u (%s) has a usage header but no exchange",
-				 id, v->name);
-	x = &c->exchanges[v->exchange];
+	/* Every account limit is one of its account's, of its exchange: the
+	 * feedback calls find an account's limits through either. */
 	if (v->account != RLC_NONE) {
 		slot = id - c->accounts[v->account].limits_first; /* wraps if below */
 		if (slot >= c->accounts[v->account].limits_count ||
@@ -460,6 +458,13 @@ static inline int rlc__catalog_observed(struct rlc_catalog *c, const struct rlc_
 					 "corrupt segment: limit %u (%s) is not one of its account's",
 					 id, v->name);
 	}
+	if (v->observe != RLC_OBSERVE_MBX_WEIGHT && v->observe != RLC_OBSERVE_MBX_ORDERS)
+		return 0;
+	if (v->exchange == RLC_NONE)
+		return rlc__fail(why, len, -EBADMSG,
+				 "corrupt segment: limit %u (%s) has a usage header but no exchange",
+				 id, v->name);
+	x = &c->exchanges[v->exchange];
 	for (i = 0; i < x->observed_count; i++) {
 		const struct rlc_observed *o = &x->observed[i];
 
@@ -559,7 +564,7 @@ static inline int rlc_catalog_read(void *base, const struct rlc_layout *lay,
 	c->endpoints_count = lay->endpoints_count;
 	c->links_count = lay->links_count;
 	for (e = 0; e < lay->limits_count; e++)
-		if ((err = rlc__catalog_observed(c, &limits[e], e, why, len)))
+		if ((err = rlc__catalog_limit(c, &limits[e], e, why, len)))
 			goto fail;
 	rlc__catalog_ceilings(c, limits, lay->limits_count);
 	return 0;

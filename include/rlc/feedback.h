@@ -113,7 +113,7 @@ static inline int rlc__grant_account(const struct rlc *h, const struct rlc_grant
 		return g->account;
 	for (i = 0; i < g->count; i++)
 		if (h->limits[g->id[i]].account != RLC_NONE &&
-		    h->limits[g->id[i]].exchange == (uint32_t)x)
+		    h->cat.accounts[h->limits[g->id[i]].account].exchange == (uint32_t)x)
 			return (int)h->limits[g->id[i]].account;
 	return xv->accounts_count == 1 ? (int)xv->accounts_first : -1;
 }
@@ -140,8 +140,8 @@ static inline uint64_t rlc__heard_real(struct rlc__heard *k)
 /* The exchange's clock at the call. */
 static inline uint64_t rlc__heard_exchange_now(const struct rlc *h, struct rlc__heard *k)
 {
-	/* Self-contained word: relaxed; two's complement add, as rlc__exchange_clock. */
-	return rlc__heard_real(k) + rlc__load_relaxed(h->cat.exchanges[k->exchange].clock_offset);
+	/* Two's complement add, as rlc__exchange_clock. */
+	return rlc__heard_real(k) + (uint64_t)rlc__offset_of(&h->cat.exchanges[k->exchange]);
 }
 
 /* Count one outcome of `status` taking `elapsed_ns` in *o (shared: by fetch-add). */
@@ -391,7 +391,8 @@ static inline void rlc__heard_breaker(struct rlc *h, const struct rlc_grant *g,
 	if (!x->breaker_failures || (scope = rlc__breaker_scope(h, g, k->exchange)) == RLC_NONE)
 		return;
 	if (rlc__breaker_note(&h->scope_words[scope].breaker, r->status == 0 || r->status >= 500,
-			      x->breaker_failures, x->breaker_cooldown_ns, k->now))
+			      g->probe == (int32_t)scope ? g->probe_word : 0, x->breaker_failures,
+			      x->breaker_cooldown_ns, k->now))
 		k->flags |= RLC_FEEDBACK_BREAKER;
 }
 
@@ -524,8 +525,9 @@ static inline int rlc_block(struct rlc *h, uint32_t scope, uint64_t until_ns)
 }
 
 /*
- * Lift any block of scope `scope`, the exchange's too, for every process.
- * Returns 0, -EINVAL (bad scope, read-only handle), or -EBADMSG.
+ * Lift any block of scope `scope`, the exchange's too, and close its
+ * circuit breaker, for every process.  Returns 0, -EINVAL (bad scope,
+ * read-only handle), or -EBADMSG.
  */
 static inline int rlc_unblock(struct rlc *h, uint32_t scope)
 {
@@ -534,6 +536,7 @@ static inline int rlc_unblock(struct rlc *h, uint32_t scope)
 	if (rlc__truncated(h))
 		return -EBADMSG;
 	rlc__block_clear(&h->scope_words[scope]);
+	rlc__store_relaxed(&h->scope_words[scope].breaker, 0);
 	return 0;
 }
 

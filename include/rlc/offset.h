@@ -15,15 +15,23 @@
  * (rlc/fixed.h).  Requests land at every phase of the exchange's second,
  * so a few dozen Date headers narrow a one-second interval to about a
  * round trip.  A sample that misses the interval altogether means a clock
- * moved (an NTP step, a drift past the bounds) or earlier samples were
- * wrong: the bounds widen to take it in, and the following samples narrow
- * them again.
+ * moved (an NTP step, a drift past the bounds), or the sample is wrong (a
+ * cached response's Date).  One such sample changes nothing: it is parked
+ * in clock_parked.  A second that misses too and agrees with it (their
+ * middles within the second's width) starts the bounds afresh from the
+ * second; one that does not takes its place.  So a lone wrong Date never
+ * moves the offset (which would move every fixed interval with it, and a
+ * word labelled ahead refuses until the clock catches up), and a real step
+ * is followed after two responses.
  *
  * The words hold offsets + 2^63, so that unsigned max and min order them;
  * clock_lo 0 and clock_hi UINT64_MAX mean nothing is learned yet.  Memory
  * order: relaxed.  Each word is a bound on its own; a reader that sees one
  * bound before the other's change computes an offset between the two
- * estimates, and the next sample sets it again.
+ * estimates, and the next sample sets it again.  A pair that is not a pair
+ * of bounds (one of them still "nothing learned" while another process
+ * forgets or starts them, or lo above hi) is not used: the sample's own
+ * middle is stored instead.
  */
 #ifndef RLC_OFFSET_H
 #define RLC_OFFSET_H
@@ -58,9 +66,10 @@ static inline int64_t rlc__offset_middle(uint64_t lo, uint64_t hi)
  * Learn from one response of exchange *x: its clock read `server_ns` (ns
  * since the Unix epoch, good to `resolution_ns`) between local
  * CLOCK_REALTIME `sent_ns` and `recv_ns`.  Returns 1 with the new offset
- * stored; -ERANGE for a sample implying an offset beyond a day either way
- * (a wrong Date, not a clock), which changes nothing; -EINVAL when sent
- * is after recv.  Lock-free.
+ * stored; 0 when the sample missed the bounds and was parked; -ERANGE for
+ * a sample implying an offset beyond a day either way (a wrong Date, not a
+ * clock), which changes nothing; -EINVAL when sent is after recv.
+ * Lock-free.
  */
 static inline int rlc_offset_learn(const struct rlc_exchange_view *x, uint64_t server_ns,
 				   uint64_t resolution_ns, uint64_t sent_ns, uint64_t recv_ns)
@@ -80,19 +89,25 @@ static inline int rlc_offset_learn(const struct rlc_exchange_view *x, uint64_t s
 	seen_lo = rlc__load_relaxed(x->clock_lo);
 	seen_hi = rlc__load_relaxed(x->clock_hi);
 	if (blo > seen_hi || bhi < seen_lo) {
-		/* Outside what was learned: widen to take it in. */
-		if (blo < seen_lo)
-			rlc__store_relaxed(x->clock_lo, blo);
-		if (bhi > seen_hi)
-			rlc__store_relaxed(x->clock_hi, bhi);
+		/* Outside what was learned: wait for a second opinion. */
+		uint64_t mid = (uint64_t)rlc__offset_middle(blo, bhi) + RLC__OFFSET_BIAS;
+		uint64_t parked = rlc__load_relaxed(x->clock_parked);
+
+		if (!parked || (mid > parked ? mid - parked : parked - mid) > bhi - blo) {
+			rlc__store_relaxed(x->clock_parked, mid);
+			return 0;
+		}
+		rlc__store_relaxed(x->clock_parked, 0);
+		rlc__store_relaxed(x->clock_lo, blo);
+		rlc__store_relaxed(x->clock_hi, bhi);
 	} else {
 		rlc__raise(x->clock_lo, blo);
 		rlc__lower(x->clock_hi, bhi);
 	}
 	seen_lo = rlc__load_relaxed(x->clock_lo);
 	seen_hi = rlc__load_relaxed(x->clock_hi);
-	if (seen_lo > seen_hi) /* a concurrent widening: this sample's own middle */
-		seen_lo = blo, seen_hi = bhi;
+	if (seen_lo == 0 || seen_hi == UINT64_MAX || seen_lo > seen_hi)
+		seen_lo = blo, seen_hi = bhi; /* not a pair of bounds (see above) */
 	rlc__store_relaxed(x->clock_offset, (uint64_t)rlc__offset_middle(seen_lo, seen_hi));
 	rlc__add_relaxed(x->clock_samples, 1);
 	return 1;
@@ -106,7 +121,22 @@ static inline void rlc__offset_forget(const struct rlc_exchange_view *x)
 {
 	rlc__store_relaxed(x->clock_lo, 0);
 	rlc__store_relaxed(x->clock_hi, UINT64_MAX);
+	rlc__store_relaxed(x->clock_parked, 0);
 	rlc__store_relaxed(x->clock_samples, 0);
+}
+
+/*
+ * The offset in force of exchange *x, as its fixed limits use it: a word
+ * beyond a day either way was written by no rlc call (rlc_clock_offset_set
+ * and rlc_offset_learn both keep within one), and is taken as a day, so a
+ * corrupt word costs at most a day's misalignment.
+ */
+static inline int64_t rlc__offset_of(const struct rlc_exchange_view *x)
+{
+	/* Self-contained word: relaxed.  Two's complement, as stored. */
+	int64_t o = (int64_t)rlc__load_relaxed(x->clock_offset);
+
+	return o > RLC_OFFSET_MAX_NS ? RLC_OFFSET_MAX_NS : o < -RLC_OFFSET_MAX_NS ? -RLC_OFFSET_MAX_NS : o;
 }
 
 #endif /* RLC_OFFSET_H */

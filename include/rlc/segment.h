@@ -229,7 +229,8 @@ struct rlc_exchange {
 	rlc_word clock_lo;        /* learned bounds on that offset, + 2^63; 0: none yet */
 	rlc_word clock_hi;        /* + 2^63; UINT64_MAX: none yet */
 	rlc_word clock_samples;   /* responses the bounds were learned from */
-	rlc_word reserved0[3];
+	rlc_word clock_parked;    /* a sample that missed the bounds, + 2^63; 0: none */
+	rlc_word reserved0[2];
 	/* Immutable. */
 	uint32_t name;           /* index into names */
 	uint32_t ip_scope;       /* index into scopes, or RLC_NONE */

@@ -428,7 +428,8 @@ static inline int rlc_window_used(const struct rlc_limit_view *v, uint64_t now, 
  * difference is taken as a grant of now that is never refunded, under a
  * ceiling of `count`, so a concurrent grant or raise makes the take refuse
  * and this one look again rather than add twice.  Lock-free.  Returns 1
- * when it raised, 0 when the window counted that much already; -ESTALE
+ * when it raised, 0 when the window counted that much already; -EAGAIN
+ * after eight tries that other processes' takes kept refusing; -ESTALE
  * (with *seen_ns), -EBADMSG or -EOVERFLOW as rlc_window_take.
  */
 static inline int rlc_window_raise(const struct rlc_limit_view *v, uint64_t now, uint32_t count,
@@ -448,7 +449,7 @@ static inline int rlc_window_raise(const struct rlc_limit_view *v, uint64_t now,
 		if (err != -EAGAIN)
 			return err ? err : 1;
 	}
-	return 0;
+	return -EAGAIN; /* others kept raising it: theirs count */
 }
 
 #endif /* RLC_WINDOW_H */
