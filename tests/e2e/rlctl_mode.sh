@@ -12,25 +12,7 @@ set -euo pipefail
 
 take=${1:?usage: rlctl_mode.sh TAKE}
 . "$(dirname "$0")/rlcd_lib.sh"
-: "${RLCTL:?RLCTL must name the rlctl binary}"
-
-# ctl ARGS...: rlctl -s $seg ARGS; stdout in $tmp/out, stderr in $tmp/err, status in $rc.
-ctl() {
-	rc=0
-	timeout 10 "$RLCTL" -s "$seg" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
-}
-
-# exits WANT WHAT: the last ctl exited WANT, with stderr empty when WANT is 0.
-exits() {
-	[ "$rc" -eq "$1" ] || fail "$2: exit $rc, not $1; stderr: $(cat "$tmp/err")"
-	[ "$1" -ne 0 ] || [ ! -s "$tmp/err" ] || fail "$2: stderr says: $(cat "$tmp/err")"
-}
-
-# says WHAT LINE: the last ctl's stderr is exactly "rlctl: LINE".
-says() {
-	printf 'rlctl: %s\n' "$2" | cmp -s - "$tmp/err" ||
-		fail "$1: stderr is '$(cat "$tmp/err")', want 'rlctl: $2'"
-}
+. "$(dirname "$0")/rlctl_lib.sh"
 
 # has WHAT TEXT: the last ctl's stdout holds TEXT.
 has() {
@@ -218,32 +200,15 @@ exits 2 "missing segment"
 says "missing segment" "$seg-missing: no such segment (is rlcd running?)"
 
 echo "5. a user who may read the segment but not write it"
-# as_reader COMMAND...: COMMAND as such a user: nobody, when we are root;
-# else ourselves, once the segment is made read-only.
-reader=
-if [ "$(id -u)" -ne 0 ]; then
-	chmod 0444 "$shm"
-	reader=self
-elif command -v setpriv >/dev/null; then
-	reader=nobody
-fi
-as_reader() {
-	if [ "$reader" = nobody ]; then
-		setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
-	else
-		"$@"
-	fi
-}
 if [ -n "$reader" ]; then
-	rc=0
-	as_reader "$RLCTL" -s "$seg" mode ex1 burst >"$tmp/out" 2>"$tmp/err" || rc=$?
+	reader_on
+	as_reader mode ex1 burst
 	exits 77 "mode without write access"
-	says "mode without write access" "$seg: Permission denied: changing it needs write access; run rlctl as a user that the segment's mode and group (rlc.ini(5)) let write"
-	rc=0
-	as_reader "$RLCTL" -s "$seg" mode ex1 >"$tmp/out" 2>"$tmp/err" || rc=$?
+	says "mode without write access" "$denied"
+	as_reader mode ex1
 	exits 0 "showing the mode without write access"
 	[ "$(cat "$tmp/out")" = "ex1: normal" ] || fail "mode ex1 as a reader says: $(cat "$tmp/out")"
-	[ "$reader" = nobody ] || chmod 0644 "$shm"
+	reader_off
 else
 	echo "note: root without setpriv: the no-write-access case is not tested" >&2
 fi

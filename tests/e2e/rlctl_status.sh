@@ -282,8 +282,8 @@ esac
 	printf '%s\n' 'binance-usdm.account.orders-10s  binance-usdm.account  window           0/285    0.0%       300    5.0%       10s     64       285       285       285       285'
 	printf '%s\n' 'binance-usdm.account.orders-1m   binance-usdm.account  window          0/1140    0.0%      1200    5.0%        1m     64      1140      1140      1140      1140'
 	echo
-	printf '%s\n' '     PID  CLIENT                 STATE      GRANTS     REFUSED        WEIGHT    REFUNDED'
-	printf '%8d  %s\n' $$ 'bot\x1b]0;pwned\x07\t   live           0           0             0           0'
+	printf '%s\n' '     PID  CLIENT                 STATE      GRANTS     REFUSED        WEIGHT    REFUNDED        OK       4XX   429/418       5XX  TRANSPORT       MEAN'
+	printf '%8d  %s\n' $$ 'bot\x1b]0;pwned\x07\t   live           0           0             0           0         0         0         0         0          0          -'
 	printf '%s\n' '1 of 16 client records in use'
 } >"$tmp/want"
 if sed 1d "$tmp/out" | cmp -s - "$tmp/want"; then

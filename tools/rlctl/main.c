@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "block.h"
 #include "check.h"
 #include "mode.h"
 #include "output.h"
@@ -18,10 +19,13 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage: rlctl [-s NAME] [status] [--json]\n"
 		"       rlctl [-s NAME] mode EXCHANGE [MODE [--for DURATION]]\n"
+		"       rlctl [-s NAME] block SCOPE DURATION\n"
+		"       rlctl [-s NAME] unblock SCOPE\n"
 		"       rlctl check FILE\n"
 		"\n"
 		"Show the exchanges, limits, usage and clients of an rlc segment, and\n"
-		"whether its rlcd is alive; switch an exchange's mode; check an rlc.ini.\n"
+		"whether its rlcd is alive; switch an exchange's mode; block or unblock a\n"
+		"scope; check an rlc.ini.\n"
 		"\n"
 		"Commands:\n"
 		"  status            print the status report (the default)\n"
@@ -29,6 +33,11 @@ static void usage(FILE *out)
 		"  mode EXCHANGE MODE\n"
 		"                    switch EXCHANGE to MODE for every process, for the\n"
 		"                    mode's configured duration or --for's; `normal` ends it\n"
+		"  block SCOPE DURATION\n"
+		"                    refuse every request to SCOPE for DURATION (more than\n"
+		"                    0s, at most 3d), for every process; a longer block stays\n"
+		"  unblock SCOPE     lift SCOPE's block, an exchange's ban too, and close\n"
+		"                    its circuit breaker\n"
 		"  check FILE        validate FILE as rlcd would at start, print a summary\n"
 		"\n"
 		"Options:\n"
@@ -41,7 +50,7 @@ static void usage(FILE *out)
 		"Exit status: 0 healthy, done or valid; 1 rlcd not running, detached from\n"
 		"the name or stale; 2 segment missing, not ready, of another layout version,\n"
 		"truncated or corrupt, or a limit's state or an exchange's mode corrupt;\n"
-		"64 usage error, bad segment name, or an unknown exchange or mode;\n"
+		"64 usage error, bad segment name, or an unknown exchange, mode or scope;\n"
 		"65 invalid configuration; 66 configuration file unreadable;\n"
 		"74 the output could not be written; 77 no write access to the segment.\n");
 }
@@ -58,6 +67,38 @@ static int not_for(const char *option, const char *verb)
 {
 	output_error("'%s' is not an option of 'rlctl %s'; try 'rlctl --help'", option, verb);
 	return RLCTL_EXIT_USAGE;
+}
+
+/* Is `arg` a cluster of short options ("-jx") holding letter `c`? */
+static bool short_options(const char *arg, int c)
+{
+	return arg[0] == '-' && arg[1] != '-' && arg[1] != '\0' && strchr(arg + 1, c);
+}
+
+/*
+ * The argument, as typed, of the option getopt refused just now: an
+ * unknown long one is behind optind; a short one too when it was the
+ * last letter of its argument, but not while the rest of its cluster
+ * waits ("-5s" stays at optind after '5').
+ */
+static const char *refused(int argc, char **argv)
+{
+	const char *prev = argv[optind - 1];
+
+	if (optopt && !(short_options(prev, optopt) && prev[strlen(prev) - 1] == optopt) &&
+	    optind < argc && short_options(argv[optind], optopt))
+		return argv[optind];
+	return prev;
+}
+
+/* An unknown option: a negative number is a DURATION with a sign. */
+static int unknown_option(const char *arg)
+{
+	if (arg[0] == '-' && arg[1] >= '0' && arg[1] <= '9') {
+		output_error("unknown option '%s' (a DURATION has no sign); try 'rlctl --help'", arg);
+		return RLCTL_EXIT_USAGE;
+	}
+	return bad_usage("unknown option", arg);
 }
 
 struct args {
@@ -90,6 +131,21 @@ static int command(const char *verb, int argc, char **argv, const struct args *a
 			return RLCTL_EXIT_USAGE;
 		}
 		return mode_run(a->segment, argv[0], argc == 2 ? argv[1] : NULL, a->duration);
+	}
+	if (strcmp(verb, "block") == 0 || strcmp(verb, "unblock") == 0) {
+		int operands = verb[0] == 'b' ? 2 : 1;
+
+		if (a->json || a->duration)
+			return not_for(a->json ? "--json" : "--for", verb);
+		if (argc > operands)
+			return bad_usage("unexpected argument", argv[operands]);
+		if (argc < operands) {
+			output_error("'rlctl %s' needs a %s; try 'rlctl --help'", verb,
+				     argc == 0 ? "SCOPE" : "DURATION");
+			return RLCTL_EXIT_USAGE;
+		}
+		return operands == 2 ? block_run(a->segment, argv[0], argv[1])
+				     : unblock_run(a->segment, argv[0]);
 	}
 	if (strcmp(verb, "check") == 0) {
 		if (a->json || a->duration || a->segment)
@@ -152,7 +208,7 @@ int main(int argc, char **argv)
 		case ':':
 			return bad_usage("missing argument to", argv[optind - 1]);
 		default:
-			return bad_usage("unknown option", argv[optind - 1]);
+			return unknown_option(refused(argc, argv));
 		}
 	}
 	if (optind < argc)

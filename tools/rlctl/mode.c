@@ -14,8 +14,6 @@
 #include "when.h"
 
 #define NAME_TEXT_MAX OUTPUT_ESCAPED_MAX(RLC_NAME_MAX - 1)
-/* A list of names in a message: what does not fit ends in "...". */
-#define LIST_MAX 600
 
 /* --for's value, checked before the segment is opened.  0 or the usage status. */
 static int duration_check(const char *mode, const char *text, uint64_t *ns)
@@ -40,48 +38,32 @@ static int duration_check(const char *mode, const char *text, uint64_t *ns)
 	return 0;
 }
 
-/* Append `name` to the ", "-separated list in `list` (LIST_MAX bytes). */
-static void list_add(char *list, const char *name)
-{
-	size_t n = strlen(list);
-
-	if (n + strlen(name) + sizeof(", ...") > LIST_MAX) {
-		if (n < 3 || strcmp(list + n - 3, "...") != 0)
-			snprintf(list + n, LIST_MAX - n, ", ...");
-		return;
-	}
-	snprintf(list + n, LIST_MAX - n, "%s%s", n ? ", " : "", name);
-}
-
 /* The id of exchange `name`, or -1 after naming the valid ones. */
 static int exchange_find(const struct rlc *h, const char *label, const char *name)
 {
-	char list[LIST_MAX] = "";
+	char list[OUTPUT_LIST_MAX] = "";
 	uint32_t x;
 	int id = rlc_exchange_id(h, name);
 
 	if (id >= 0)
 		return id;
 	for (x = 0; x < h->cat.exchanges_count; x++)
-		list_add(list, h->cat.exchanges[x].name);
-	if (h->cat.exchanges_count)
-		output_error("exchange '%s' is not in %s; its exchanges: %s", name, label, list);
-	else
-		output_error("exchange '%s' is not in %s, which has no exchanges", name, label);
+		output_list_add(list, h->cat.exchanges[x].name);
+	output_not_in("exchange", name, label, list);
 	return -1;
 }
 
 /* The index of mode `name` of exchange *x, or -1 after naming the valid ones. */
 static int mode_find(const struct rlc_exchange_view *x, const char *name)
 {
-	char list[LIST_MAX] = "";
+	char list[OUTPUT_LIST_MAX] = "";
 	uint32_t m;
 
 	for (m = 0; m < x->modes_count; m++)
 		if (strcmp(x->modes[m].name, name) == 0)
 			return (int)m;
 	for (m = 0; m < x->modes_count; m++)
-		list_add(list, x->modes[m].name);
+		output_list_add(list, x->modes[m].name);
 	output_error("mode '%s' is not a mode of exchange %s; its modes: %s", name, x->name, list);
 	return -1;
 }

@@ -87,6 +87,18 @@ const char *output_escape(char *dst, size_t len, const char *src)
 	return dst;
 }
 
+void output_list_add(char *list, const char *name)
+{
+	size_t n = strlen(list);
+
+	if (n + strlen(name) + sizeof(", ...") > OUTPUT_LIST_MAX) {
+		if (n < 3 || strcmp(list + n - 3, "...") != 0)
+			snprintf(list + n, OUTPUT_LIST_MAX - n, ", ...");
+		return;
+	}
+	snprintf(list + n, OUTPUT_LIST_MAX - n, "%s%s", n ? ", " : "", name);
+}
+
 void output_error(const char *fmt, ...)
 {
 	char raw[MESSAGE_MAX], text[OUTPUT_ESCAPED_MAX(MESSAGE_MAX)];
@@ -96,6 +108,14 @@ void output_error(const char *fmt, ...)
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "rlctl: %s\n", output_escape(text, sizeof(text), raw));
+}
+
+void output_not_in(const char *what, const char *name, const char *label, const char *list)
+{
+	if (*list)
+		output_error("%s '%s' is not in %s; its %ss: %s", what, name, label, what, list);
+	else
+		output_error("%s '%s' is not in %s, which has no %ss", what, name, label, what);
 }
 
 void output_error_escaped(const char *message)

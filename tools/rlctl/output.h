@@ -36,6 +36,18 @@ static inline bool output_utf8_c1(const unsigned char *p)
  */
 const char *output_escape(char *dst, size_t len, const char *src);
 
+/* A list of names in a message, NUL included: what does not fit ends in "...". */
+#define OUTPUT_LIST_MAX 600
+
+/* Append `name` to the ", "-separated list in `list` (OUTPUT_LIST_MAX bytes). */
+void output_list_add(char *list, const char *name);
+
+/*
+ * Say that WHAT 'NAME' is not in segment `label`, listing its WHATs from
+ * `list` (output_list_add()), or that it has none when `list` is empty.
+ */
+void output_not_in(const char *what, const char *name, const char *label, const char *list);
+
 /* Print "rlctl: " and the message on stderr, escaped, and a newline. */
 __attribute__((format(printf, 1, 2))) void output_error(const char *fmt, ...);
 

@@ -34,6 +34,22 @@ const char *report_priority_name(unsigned p)
 	return names[p];
 }
 
+const char *report_breaker_state_name(uint32_t state)
+{
+	return state == RLC_BREAKER_CLOSED ? "closed"
+	       : state == RLC_BREAKER_HALF_OPEN ? "half-open"
+						: "open";
+}
+
+bool report_mean_elapsed(const struct snapshot_outcomes *o, uint64_t *ns)
+{
+	/* timed may have wrapped to 0 on a corrupt record: never a division by it */
+	if (o->timed == 0)
+		return false;
+	*ns = o->elapsed_ns / o->timed;
+	return true;
+}
+
 const char *report_scope_kind_name(enum rlc_scope_kind kind)
 {
 	switch (kind) {

@@ -3,6 +3,7 @@
 #ifndef RLCTL_REPORT_H
 #define RLCTL_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "health.h"
@@ -25,6 +26,12 @@ const char *report_algorithm_name(uint32_t algorithm);
 
 /* "critical", "high", "normal" or "low": priority p < RLC_PRIOS. */
 const char *report_priority_name(unsigned p);
+
+/* "closed", "open" or "half-open": an enum rlc_breaker_state of rlc_breaker_get(). */
+const char *report_breaker_state_name(uint32_t state);
+
+/* The mean response time of *o into *ns; false when no time was measured. */
+bool report_mean_elapsed(const struct snapshot_outcomes *o, uint64_t *ns);
 
 /* "ip", "account" or "other". */
 const char *report_scope_kind_name(enum rlc_scope_kind kind);

@@ -5,6 +5,7 @@
  * the human forms ("1m") ride beside them as strings.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 
 #include "duration.h"
 #include "json.h"
@@ -16,6 +17,15 @@ static void name_or_null(FILE *out, const char *name)
 {
 	if (name)
 		json_string(out, name);
+	else
+		fputs("null", out);
+}
+
+/* A number, or null where `known` is false. */
+static void optional(FILE *out, bool known, uint64_t v)
+{
+	if (known)
+		fprintf(out, "%" PRIu64, v);
 	else
 		fputs("null", out);
 }
@@ -42,15 +52,10 @@ static void segment_object(FILE *out, const struct snapshot *s, const struct hea
 		s->layout_major, s->layout_minor, s->size, s->rlcd_pid, s->generation,
 		s->heartbeat_period_ns);
 	/* null: rlcd never beat, which is not the same as a fresh beat */
-	if (s->heartbeat_ns)
-		fprintf(out, "%" PRIu64, hl->heartbeat_age_ns);
-	else
-		fputs("null", out);
+	optional(out, s->heartbeat_ns != 0, hl->heartbeat_age_ns);
 	fprintf(out, ", \"uptime_ns\": ");
-	if (s->rlcd_start_ns && s->rlcd_start_ns <= s->now_ns)
-		fprintf(out, "%" PRIu64, s->now_ns - s->rlcd_start_ns);
-	else
-		fprintf(out, "null");
+	optional(out, s->rlcd_start_ns && s->rlcd_start_ns <= s->now_ns,
+		 s->now_ns - s->rlcd_start_ns);
 	fprintf(out, "}");
 }
 
@@ -159,6 +164,10 @@ static void exchange_object(FILE *out, const struct snapshot *s, uint32_t x)
 	fprintf(out, ", \"ip_scope\": ");
 	name_or_null(out, v->ip_scope != RLC_NONE ? s->scopes[v->ip_scope] : NULL);
 	mode_state(out, s, e);
+	fprintf(out, ", \"clock\": {\"offset_ns\": %" PRId64 ", \"error_ns\": ", e->clock_offset_ns);
+	/* null: nothing learned, the offset is the configured one */
+	optional(out, e->clock_error_ns != UINT64_MAX, e->clock_error_ns);
+	fprintf(out, ", \"samples\": %" PRIu64 "}", e->clock_samples);
 	fprintf(out, ",\n   \"modes\": [");
 	for (m = 0; m < v->modes_count; m++) {
 		fprintf(out, "%s", m ? ", " : "");
@@ -178,15 +187,120 @@ static void exchange_object(FILE *out, const struct snapshot *s, uint32_t x)
 	fprintf(out, "]}");
 }
 
-static void client_object(FILE *out, const struct snapshot_client *c)
+/* A client's "record", "pid" and "name". */
+static void client_id(FILE *out, const struct snapshot_client *c)
 {
-	fprintf(out, "{\"record\": %" PRIu32 ", \"pid\": %ld, \"name\": ", c->record,
+	fprintf(out, "\"record\": %" PRIu32 ", \"pid\": %ld, \"name\": ", c->record,
 		(long)c->info.pid);
 	json_string(out, c->info.name);
+}
+
+/* "outcomes": {...} of a client or an endpoint. */
+static void outcomes_object(FILE *out, const struct snapshot_outcomes *o)
+{
+	uint64_t mean = 0;
+	bool timed = report_mean_elapsed(o, &mean);
+	unsigned b;
+
+	fprintf(out, "\"outcomes\": {\"ok\": %" PRIu64 ", \"client_error\": %" PRIu64
+		     ", \"limited\": %" PRIu64 ", \"server_error\": %" PRIu64
+		     ", \"transport\": %" PRIu64 ", \"timed\": %" PRIu64 ", \"elapsed_ns\": %" PRIu64
+		     ", \"mean_elapsed_ns\": ",
+		o->ok, o->client_error, o->limited, o->server_error, o->transport, o->timed,
+		o->elapsed_ns);
+	/* null: no response time was measured */
+	optional(out, timed, mean);
+	fprintf(out, ", \"elapsed\": [");
+	for (b = 0; b < RLC_ELAPSED_BUCKETS; b++)
+		fprintf(out, "%s%" PRIu64, b ? ", " : "", o->elapsed[b]);
+	fprintf(out, "]}");
+}
+
+static void client_object(FILE *out, const struct snapshot_client *c)
+{
+	fputc('{', out);
+	client_id(out, c);
 	fprintf(out, ", \"alive\": %s, \"grants\": %" PRIu64 ", \"refusals\": %" PRIu64
-		     ", \"weight\": %" PRIu64 ", \"refunded\": %" PRIu64 "}",
+		     ", \"weight\": %" PRIu64 ", \"refunded\": %" PRIu64 ", ",
 		c->info.alive ? "true" : "false", c->info.grants, c->info.refusals, c->info.weight,
 		c->info.refunded);
+	outcomes_object(out, &c->outcomes);
+	fputc('}', out);
+}
+
+/* "blocked": null, or when the block ends, why and who set it. */
+static void blocked_object(FILE *out, const struct snapshot *s, const struct snapshot_scope *c)
+{
+	const struct rlc_block *b = &c->block;
+	char when[WHEN_TEXT_MAX];
+	bool known = b->since_ns != 0; /* else its details are of another block */
+
+	fprintf(out, "\"blocked\": ");
+	if (!b->until_ns) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "{\"until_ns\": %" PRIu64 ", \"left_ns\": %" PRIu64 ", \"until\": \"%s\""
+		     ", \"status\": ",
+		b->until_ns, b->until_ns > s->now_ns ? b->until_ns - s->now_ns : 0,
+		when_utc(when, b->until_ns, s->now_ns, s->wall_ns));
+	optional(out, known, (uint64_t)b->status);
+	fprintf(out, ", \"code\": ");
+	if (b->has_code)
+		fprintf(out, "%" PRId32, b->code);
+	else
+		fputs("null", out);
+	fprintf(out, ", \"client\": ");
+	if (c->setter >= 0) {
+		fputc('{', out);
+		client_id(out, &s->clients[c->setter]);
+		fputc('}', out);
+	} else {
+		fputs("null", out);
+	}
+	fprintf(out, ", \"since_ns\": ");
+	optional(out, known, b->since_ns);
+	fprintf(out, ", \"since\": ");
+	if (known)
+		fprintf(out, "\"%s\"", when_utc(when, b->since_ns, s->now_ns, s->wall_ns));
+	else
+		fputs("null", out);
+	fputc('}', out);
+}
+
+static void scope_object(FILE *out, const struct snapshot *s, uint32_t i)
+{
+	const struct snapshot_scope *c = &s->scope_states[i];
+	const struct rlc_breaker *k = &c->breaker;
+	bool closed = k->state == RLC_BREAKER_CLOSED;
+
+	fprintf(out, "{\"id\": %" PRIu32 ", \"name\": ", i);
+	json_string(out, s->scopes[i]);
+	fprintf(out, ", \"exchange\": ");
+	name_or_null(out, c->exchange != RLC_NONE ? s->cat->exchanges[c->exchange].name : NULL);
+	fprintf(out, ", ");
+	blocked_object(out, s, c);
+	fprintf(out, ", \"breaker\": {\"state\": \"%s\", \"failures\": %" PRIu32
+		     ", \"until_ns\": ",
+		report_breaker_state_name(k->state), k->failures);
+	/* null: a closed breaker has no time */
+	optional(out, !closed, k->until_ns);
+	fprintf(out, ", \"left_ns\": ");
+	optional(out, !closed, k->until_ns > s->now_ns ? k->until_ns - s->now_ns : 0);
+	fprintf(out, "}}");
+}
+
+static void endpoint_object(FILE *out, const struct snapshot *s, uint32_t i)
+{
+	const struct rlc_endpoint_view *e = &s->cat->endpoints[i];
+
+	fprintf(out, "{\"id\": %" PRIu32 ", \"exchange\": ", i);
+	json_string(out, s->cat->exchanges[e->exchange].name);
+	fprintf(out, ", \"name\": ");
+	json_string(out, e->name);
+	fprintf(out, ", ");
+	outcomes_object(out, &s->endpoint_outcomes[i]);
+	fputc('}', out);
 }
 
 void report_json(FILE *out, const struct snapshot *s, const struct health *hl)
@@ -202,6 +316,11 @@ void report_json(FILE *out, const struct snapshot *s, const struct health *hl)
 		fprintf(out, "%s\n  ", i ? "," : "");
 		exchange_object(out, s, i);
 	}
+	fprintf(out, "],\n \"scopes\": [");
+	for (i = 0; i < s->scopes_count; i++) {
+		fprintf(out, "%s\n  ", i ? "," : "");
+		scope_object(out, s, i);
+	}
 	fprintf(out, "],\n \"limits\": [");
 	for (i = 0; i < s->limits_count; i++) {
 		fprintf(out, "%s\n  ", i ? "," : "");
@@ -211,6 +330,11 @@ void report_json(FILE *out, const struct snapshot *s, const struct health *hl)
 	for (i = 0; i < s->clients_count; i++) {
 		fprintf(out, "%s\n  ", i ? "," : "");
 		client_object(out, &s->clients[i]);
+	}
+	fprintf(out, "],\n \"endpoints\": [");
+	for (i = 0; i < s->endpoints_count; i++) {
+		fprintf(out, "%s\n  ", i ? "," : "");
+		endpoint_object(out, s, i);
 	}
 	fprintf(out, "]}\n");
 }

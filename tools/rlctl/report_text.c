@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "duration.h"
@@ -88,7 +89,112 @@ static void limits_table(FILE *out, const struct snapshot *s, const struct width
 		limit_row(out, w, &s->limits[s->order[*at]]);
 }
 
-/* "exchange NAME  mode MODE until WHEN (LEFT left)", then its modes and accounts. */
+/* Nanoseconds as whole milliseconds, rounded to the nearest; up with `ceil`. */
+static uint64_t ms_of(uint64_t ns, bool ceil)
+{
+	return ns / 1000000u + (ns % 1000000u >= (ceil ? 1u : 500000u));
+}
+
+/* "clock    offset +12ms ±3ms from 17 responses", or the offset with
+ * "(configured, nothing learned yet)". */
+static void clock_line(FILE *out, const struct snapshot_exchange *e)
+{
+	/* the magnitude as unsigned: INT64_MIN has no positive twin */
+	uint64_t mag = e->clock_offset_ns < 0 ? -(uint64_t)e->clock_offset_ns
+					      : (uint64_t)e->clock_offset_ns;
+
+	fprintf(out, "clock    offset %c%" PRIu64 "ms ", e->clock_offset_ns < 0 ? '-' : '+',
+		ms_of(mag, false));
+	if (e->clock_error_ns == UINT64_MAX)
+		fprintf(out, "(configured, nothing learned yet)\n");
+	else
+		fprintf(out, "\u00b1%" PRIu64 "ms from %" PRIu64 " response%s\n",
+			ms_of(e->clock_error_ns, true), e->clock_samples,
+			e->clock_samples == 1 ? "" : "s");
+}
+
+/* Does the report have a line for scope *c: blocked, or its breaker not closed? */
+static bool scope_shown(const struct snapshot_scope *c)
+{
+	return c->block.until_ns || c->breaker.state != RLC_BREAKER_CLOSED;
+}
+
+/* "WHEN (LEFT left)" of an instant ahead, or with `over` once it has passed. */
+static void until_text(FILE *out, const struct snapshot *s, uint64_t until, const char *over)
+{
+	char when[WHEN_TEXT_MAX], left[RLC_DURATION_TEXT_MAX];
+
+	fprintf(out, "%s (", when_utc(when, until, s->now_ns, s->wall_ns));
+	if (until > s->now_ns)
+		fprintf(out, "%s left)", rlc_duration_format(left, sizeof(left), until - s->now_ns, 2));
+	else
+		fprintf(out, "%s)", over);
+}
+
+/*
+ * "blocked  SCOPE until WHEN (LEFT left): WHY, from CLIENT, set WHEN" and
+ * "breaker  SCOPE STATE until WHEN (LEFT left), N failures".
+ */
+static void scope_line(FILE *out, const struct snapshot *s, uint32_t i)
+{
+	const struct snapshot_scope *c = &s->scope_states[i];
+	const struct rlc_block *b = &c->block;
+	char name[NAME_TEXT_MAX], client[CLIENT_TEXT_MAX], when[WHEN_TEXT_MAX];
+
+	output_escape(name, sizeof(name), s->scopes[i]);
+	if (b->until_ns) {
+		fprintf(out, "blocked  %s until ", name);
+		until_text(out, s, b->until_ns, "ended");
+		if (!b->since_ns) /* details of another block: it is being raised */
+			fprintf(out, ": cause not known yet");
+		else if (b->status)
+			fprintf(out, ": HTTP %d", b->status);
+		else
+			fprintf(out, ": by hand");
+		if (b->has_code)
+			fprintf(out, ", code %" PRId32, b->code);
+		if (c->setter >= 0)
+			fprintf(out, ", from %s (pid %ld)",
+				output_escape(client, sizeof(client), s->clients[c->setter].info.name),
+				(long)s->clients[c->setter].info.pid);
+		else if (b->since_ns)
+			fprintf(out, ", from a client no longer running");
+		if (b->since_ns)
+			fprintf(out, ", set %s", when_utc(when, b->since_ns, s->now_ns, s->wall_ns));
+		fputc('\n', out);
+	}
+	if (c->breaker.state == RLC_BREAKER_CLOSED)
+		return;
+	fprintf(out, "breaker  %s %s until ", name,
+		c->breaker.state == RLC_BREAKER_OPEN ? "open" : "half-open, a probe out");
+	until_text(out, s, c->breaker.until_ns, "over: the next request probes");
+	fprintf(out, ", %" PRIu32 " failure%s\n", c->breaker.failures,
+		c->breaker.failures == 1 ? "" : "s");
+}
+
+/* The lines of the scopes exchange `x` (RLC_NONE: no exchange) shows. */
+static void scope_lines(FILE *out, const struct snapshot *s, uint32_t x)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->scopes_count; i++)
+		if (s->scope_states[i].exchange == x && scope_shown(&s->scope_states[i]))
+			scope_line(out, s, i);
+}
+
+/* Has a scope exchange `x` (RLC_NONE: no exchange) shows a line? */
+static bool scope_lines_any(const struct snapshot *s, uint32_t x)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->scopes_count; i++)
+		if (s->scope_states[i].exchange == x && scope_shown(&s->scope_states[i]))
+			return true;
+	return false;
+}
+
+/* "exchange NAME  mode MODE until WHEN (LEFT left)", then its modes,
+ * accounts, clock, and its scopes that are blocked or whose breaker is not closed. */
 static void exchange_heading(FILE *out, const struct snapshot *s, uint32_t x)
 {
 	const struct snapshot_exchange *e = &s->exchanges[x];
@@ -120,6 +226,8 @@ static void exchange_heading(FILE *out, const struct snapshot *s, uint32_t x)
 		fprintf(out, "%s%s", a > v->accounts_first ? ", " : "",
 			output_escape(name, sizeof(name), s->cat->accounts[s->accounts[a]].name));
 	fputc('\n', out);
+	clock_line(out, e);
+	scope_lines(out, s, x);
 }
 
 /* Every exchange with its limits, then the limits of no exchange. */
@@ -128,6 +236,7 @@ static void exchanges(FILE *out, const struct snapshot *s)
 	char name[NAME_TEXT_MAX];
 	struct widths w = { (int)strlen("LIMIT"), (int)strlen("SCOPE") };
 	uint32_t i, x, at = 0;
+	bool orphans;
 
 	for (i = 0; i < s->limits_count; i++) {
 		w.name = widest(w.name, output_escape(name, sizeof(name), s->limits[i].usage.name));
@@ -139,11 +248,15 @@ static void exchanges(FILE *out, const struct snapshot *s)
 		limits_table(out, s, &w, x, &at);
 		fputc('\n', out);
 	}
+	orphans = scope_lines_any(s, RLC_NONE);
 	/* Without exchanges, the one table needs no heading. */
-	if (s->exchanges_count && at == s->limits_count)
+	if (s->exchanges_count && at == s->limits_count && !orphans)
 		return;
 	if (s->exchanges_count)
-		fprintf(out, "limits of no exchange\n\n");
+		fprintf(out, "limits of no exchange\n");
+	scope_lines(out, s, RLC_NONE);
+	if (s->exchanges_count || orphans)
+		fputc('\n', out);
 	limits_table(out, s, &w, RLC_NONE, &at);
 	fputc('\n', out);
 }
@@ -161,16 +274,25 @@ static void clients_table(FILE *out, const struct snapshot *s)
 	}
 	for (i = 0; i < s->clients_count; i++)
 		name_w = widest(name_w, output_escape(name, sizeof(name), s->clients[i].info.name));
-	fprintf(out, "%8s  %-*s  %5s  %10s  %10s  %12s  %10s\n", "PID", name_w, "CLIENT",
-		"STATE", "GRANTS", "REFUSED", "WEIGHT", "REFUNDED");
+	fprintf(out, "%8s  %-*s  %5s  %10s  %10s  %12s  %10s  %8s  %8s  %8s  %8s  %9s  %9s\n",
+		"PID", name_w, "CLIENT", "STATE", "GRANTS", "REFUSED", "WEIGHT", "REFUNDED", "OK",
+		"4XX", "429/418", "5XX", "TRANSPORT", "MEAN");
 	for (i = 0; i < s->clients_count; i++) {
 		const struct snapshot_client *c = &s->clients[i];
+		const struct snapshot_outcomes *o = &c->outcomes;
+		char mean[RLC_DURATION_TEXT_MAX] = "-";
+		uint64_t ns;
 
+		/* to the microsecond, two units: "12ms345us" */
+		if (report_mean_elapsed(o, &ns))
+			rlc_duration_format(mean, sizeof(mean), ns / 1000u * 1000u, 2);
 		fprintf(out, "%8ld  %-*s  %5s  %10" PRIu64 "  %10" PRIu64 "  %12" PRIu64 "  %10" PRIu64
-			     "\n",
+			     "  %8" PRIu64 "  %8" PRIu64 "  %8" PRIu64 "  %8" PRIu64 "  %9" PRIu64
+			     "  %9s\n",
 			(long)c->info.pid, name_w, output_escape(name, sizeof(name), c->info.name),
 			c->info.alive ? "live" : "gone", c->info.grants, c->info.refusals, c->info.weight,
-			c->info.refunded);
+			c->info.refunded, o->ok, o->client_error, o->limited, o->server_error,
+			o->transport, mean);
 	}
 	fprintf(out, "%" PRIu32 " of %" PRIu32 " client records in use\n", s->clients_count,
 		s->client_records);

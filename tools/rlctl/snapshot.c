@@ -7,7 +7,7 @@
 
 #include "group.h"
 
-/* Each exchange's mode word, read once: the report's headings say what it holds. */
+/* Each exchange's mode word and clock, read once: the report's headings say what they hold. */
 static void exchanges_take(const struct rlc *h, struct snapshot *s)
 {
 	uint32_t x;
@@ -21,8 +21,83 @@ static void exchanges_take(const struct rlc *h, struct snapshot *s)
 		e->mode = rlc_mode_current(e->word, s->now_ns, e->view->modes_count);
 		e->until_ns = e->mode > 0 ? rlc_mode_until(e->word) : 0;
 		s->mode_corrupt_count += e->mode < 0;
+		/* fails only once truncated, which the caller asks the guard about */
+		rlc_clock_estimate(h, (int)x, &e->clock_offset_ns, &e->clock_error_ns,
+				   &e->clock_samples);
 	}
 	s->exchanges_count = h->cat.exchanges_count;
+}
+
+/* Outcome counters, word by word.  Relaxed: each is a count of its own,
+ * and nothing is read through them. */
+static void outcomes_take(const struct rlc_outcomes *o, struct snapshot_outcomes *out)
+{
+	unsigned b;
+
+	out->ok = rlc__load_relaxed(&o->ok);
+	out->client_error = rlc__load_relaxed(&o->client_error);
+	out->limited = rlc__load_relaxed(&o->limited);
+	out->server_error = rlc__load_relaxed(&o->server_error);
+	out->transport = rlc__load_relaxed(&o->transport);
+	out->elapsed_ns = rlc__load_relaxed(&o->elapsed_ns);
+	out->timed = 0;
+	for (b = 0; b < RLC_ELAPSED_BUCKETS; b++) {
+		out->elapsed[b] = rlc__load_relaxed(&o->elapsed[b]);
+		out->timed += out->elapsed[b];
+	}
+}
+
+/*
+ * The client of s->clients that set block *b, or -1.  b->client is a
+ * segment word, any value, never an index: only a record of the table
+ * that a running client holds, claimed no later than the block was set,
+ * is believed to be the setter, since a record freed and claimed again
+ * names another process.
+ */
+static int block_setter(const struct snapshot *s, const struct rlc_block *b)
+{
+	uint32_t i;
+
+	/* since_ns 0: the details are of another block, or say nothing */
+	if (b->client < 0 || !b->since_ns)
+		return -1;
+	for (i = 0; i < s->clients_count; i++) {
+		const struct snapshot_client *c = &s->clients[i];
+
+		if (c->record == (uint32_t)b->client)
+			return c->info.alive && c->claim_ms <= rlc__client_ms(b->since_ns) ? (int)i : -1;
+	}
+	return -1;
+}
+
+/*
+ * Each scope's block and breaker, and the exchange whose heading shows
+ * it: the one it is the IP scope or an account of, else its first
+ * limit's.  Needs the clients read.
+ */
+static void scopes_take(const struct rlc *h, struct snapshot *s)
+{
+	uint32_t i;
+
+	s->scopes_count = h->layout.scopes_count;
+	for (i = 0; i < s->scopes_count; i++)
+		s->scope_states[i].exchange = RLC_NONE;
+	for (i = 0; i < h->cat.exchanges_count; i++)
+		if (h->cat.exchanges[i].ip_scope != RLC_NONE)
+			s->scope_states[h->cat.exchanges[i].ip_scope].exchange = i;
+	for (i = 0; i < h->cat.accounts_count; i++)
+		s->scope_states[h->cat.accounts[i].scope].exchange = h->cat.accounts[i].exchange;
+	for (i = 0; i < h->limits_count; i++)
+		if (s->scope_states[h->limits[i].scope].exchange == RLC_NONE)
+			s->scope_states[h->limits[i].scope].exchange = h->limits[i].exchange;
+	for (i = 0; i < s->scopes_count; i++) {
+		struct snapshot_scope *c = &s->scope_states[i];
+
+		/* each fails only once truncated, which the caller asks the guard about */
+		rlc_block_get(h, i, &c->block);
+		rlc_breaker_get(h, i, &c->breaker);
+		c->setter = c->block.until_ns ? block_setter(s, &c->block) : -1;
+	}
 }
 
 /*
@@ -80,7 +155,12 @@ int snapshot_take(const struct rlc *h, const char *segment, const char *label,
 	s->order = calloc(h->limits_count ? h->limits_count : 1, sizeof(*s->order));
 	s->accounts = calloc(h->cat.accounts_count ? h->cat.accounts_count : 1,
 			     sizeof(*s->accounts));
-	if (!s->limits || !s->clients || !s->exchanges || !s->order || !s->accounts) {
+	s->scope_states = calloc(h->layout.scopes_count ? h->layout.scopes_count : 1,
+				 sizeof(*s->scope_states));
+	s->endpoint_outcomes = calloc(h->cat.endpoints_count ? h->cat.endpoints_count : 1,
+				      sizeof(*s->endpoint_outcomes));
+	if (!s->limits || !s->clients || !s->exchanges || !s->order || !s->accounts ||
+	    !s->scope_states || !s->endpoint_outcomes) {
 		snapshot_free(s);
 		return -ENOMEM;
 	}
@@ -107,8 +187,16 @@ int snapshot_take(const struct rlc *h, const char *segment, const char *label,
 		if (rlc_client_info(h, i, &c->info) != 0)
 			continue;
 		c->record = i;
+		/* Relaxed: rlc_client_info acquired the record; one claimed again
+		 * since shows a later claim, which block_setter() turns down. */
+		c->claim_ms = rlc__load_relaxed(&h->clients[i].state) >> RLC__CLIENT_TIME_SHIFT;
+		outcomes_take(&h->clients[i].outcomes, &c->outcomes);
 		s->clients_count++;
 	}
+	scopes_take(h, s);
+	for (i = 0; i < h->cat.endpoints_count; i++)
+		outcomes_take(&h->outcomes[i], &s->endpoint_outcomes[i]);
+	s->endpoints_count = h->cat.endpoints_count;
 	return 0;
 }
 
@@ -119,6 +207,10 @@ void snapshot_free(struct snapshot *s)
 	free(s->exchanges);
 	free(s->order);
 	free(s->accounts);
+	free(s->scope_states);
+	free(s->endpoint_outcomes);
+	s->scope_states = NULL;
+	s->endpoint_outcomes = NULL;
 	s->limits = NULL;
 	s->clients = NULL;
 	s->exchanges = NULL;
@@ -127,4 +219,6 @@ void snapshot_free(struct snapshot *s)
 	s->limits_count = 0;
 	s->clients_count = 0;
 	s->exchanges_count = 0;
+	s->scopes_count = 0;
+	s->endpoints_count = 0;
 }

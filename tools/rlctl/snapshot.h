@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One reading of an open segment: the header, every exchange's mode, every
- * limit's usage and every registered client, taken once so that the text and JSON reports print the
- * same numbers.  The layout comes from the copy the client API made when it
+ * One reading of an open segment: the header, every exchange's mode and
+ * clock, every limit's usage, every scope's block and breaker, every
+ * registered client and every endpoint's outcomes, taken once so that the
+ * text and JSON reports print the same numbers.  The layout comes from the copy the client API made when it
  * validated the segment; from the segment itself only atomic words are read.
  */
 #ifndef RLCTL_SNAPSHOT_H
@@ -26,11 +27,32 @@ struct snapshot_exchange {
 	uint64_t word;     /* its mode word (rlc/mode.h) as read */
 	int mode;          /* the mode in force: its index, or -EBADMSG */
 	uint64_t until_ns; /* when it ends (CLOCK_MONOTONIC); 0 for normal */
+	int64_t clock_offset_ns; /* rlc_clock_estimate(): the offset in force, */
+	uint64_t clock_error_ns; /* what it is learned to (UINT64_MAX: nothing yet), */
+	uint64_t clock_samples;  /* from how many responses */
+};
+
+/* A struct rlc_outcomes as read, and what the reports derive from it. */
+struct snapshot_outcomes {
+	uint64_t ok, client_error, limited, server_error, transport;
+	uint64_t elapsed_ns;                   /* sum of the response times measured */
+	uint64_t elapsed[RLC_ELAPSED_BUCKETS]; /* by RLC_ELAPSED_BOUNDS_MS */
+	uint64_t timed; /* responses with a time: the buckets' sum (wraps, never traps) */
 };
 
 struct snapshot_client {
 	uint32_t record; /* index in the clients table */
 	struct rlc_client_info info;
+	uint64_t claim_ms; /* when it claimed the record (rlc/client.h's 40-bit clock) */
+	struct snapshot_outcomes outcomes;
+};
+
+struct snapshot_scope {
+	uint32_t exchange;      /* whose heading shows it (its IP, an account, a limit's), or RLC_NONE */
+	struct rlc_block block; /* rlc_block_get(); until_ns 0: not blocked */
+	int setter;             /* index into snapshot.clients of the client that set
+				   it, or -1: none known, or one no longer running */
+	struct rlc_breaker breaker;
 };
 
 struct snapshot {
@@ -64,6 +86,10 @@ struct snapshot {
 	uint32_t client_records; /* size of the clients table */
 	uint32_t clients_count;  /* records in use */
 	struct snapshot_client *clients;
+	uint32_t scopes_count;
+	struct snapshot_scope *scope_states; /* by scope id, beside `scopes`' names */
+	uint32_t endpoints_count;
+	struct snapshot_outcomes *endpoint_outcomes; /* by endpoint id (s->cat->endpoints) */
 };
 
 /*
