@@ -543,7 +543,8 @@ static inline int rlc_unblock(struct rlc *h, uint32_t scope)
 /*
  * The circuit breaker of scope `scope` now (rlc/block.h): an open breaker
  * whose cool-down has passed, or a half-open one whose probe has timed
- * out, reads as it is stored; the next take moves it on.  Returns 0,
+ * out, reads as it is stored; the next take moves it on.  A time further
+ * ahead than any cool-down or probe timeout reads as 0, passed.  Returns 0,
  * -EINVAL, or -EBADMSG.
  */
 static inline int rlc_breaker_get(const struct rlc *h, uint32_t scope, struct rlc_breaker *b)
@@ -558,6 +559,8 @@ static inline int rlc_breaker_get(const struct rlc *h, uint32_t scope, struct rl
 								: RLC__BREAKER_STATE(w);
 	b->failures = RLC__BREAKER_FAILURES(w);
 	b->until_ns = b->state == RLC_BREAKER_CLOSED ? 0 : (w & RLC__BREAKER_TIME_MASK) * 1000u;
+	if (b->until_ns > rlc_now_ns() + RLC_BREAKER_TIME_MAX_NS)
+		b->until_ns = 0; /* no take wrote it: the next one probes (rlc__breaker_pass) */
 	return rlc__truncated(h) ? -EBADMSG : 0;
 }
 
