@@ -3,8 +3,9 @@
 # then builds and runs
 #   build/       unit, e2e, model, stress and bench-smoke suites;
 #   build-asan/  unit, e2e and stress under AddressSanitizer + UBSan;
-#   build-tsan/  the thread variant of the stress suite, and the reserve
-#                tests (threads on one segment among them), under TSan;
+#   build-tsan/  the thread variant of the stress suite, and the reserve,
+#                block and raise tests (threads on one segment or word among
+#                them), under TSan;
 #   build-fuzz/  each libFuzzer harness for RLC_FUZZ_SECONDS (60) seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,8 @@ RLC_STRESS_MIN_USE=$sanitized_use meson test -C build-asan --print-errorlogs \
 	--suite unit --suite e2e --suite stress
 
 build build-tsan -Db_sanitize=thread -Db_lundef=false
-RLC_STRESS_MIN_USE=$sanitized_use meson test -C build-tsan --print-errorlogs stress-threads reserve
+RLC_STRESS_MIN_USE=$sanitized_use meson test -C build-tsan --print-errorlogs stress-threads reserve \
+	block raise
 
 # Fuzzing: its own build (clang, ASan + UBSan, coverage-instrumented); see
 # tests/fuzz/run-fuzz.sh.
