@@ -705,23 +705,73 @@ static void test_feedback_breaker_opens_and_probes(void **state)
 	(void)q;
 }
 
+enum { RACERS = 6 };
+
+/* A racer's step: number i, on its own handle and grant; 0 .. 125. */
+typedef int racer_step(struct fixture *f, struct rlc *h, int i, struct rlc_grant *g);
+
+/*
+ * Fork RACERS processes that each attach to f's segment and run `ready`
+ * (if any: a step that must not be raced), wait until all have, then exit
+ * with what `act` returns; the exit statuses in status[].
+ */
+static void race(struct fixture *f, racer_step *ready, racer_step *act, int status[RACERS])
+{
+	volatile uint32_t *attached;
+	pid_t pid[RACERS];
+	int i, st;
+
+	attached = mmap(NULL, sizeof(*attached), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(attached != MAP_FAILED);
+	*attached = 0;
+	for (i = 0; i < RACERS; i++) {
+		pid[i] = fork();
+		assert_true(pid[i] >= 0);
+		if (pid[i] == 0) {
+			struct rlc h;
+			struct rlc_grant g;
+			int err;
+
+			if (ini_segment_attach(&f->seg, &h, "racer"))
+				_exit(126);
+			if (ready && (err = ready(f, &h, i, &g)))
+				_exit(err);
+			__atomic_add_fetch(attached, 1, __ATOMIC_SEQ_CST);
+			while (__atomic_load_n(attached, __ATOMIC_SEQ_CST) < RACERS)
+				; /* every racer attached: go */
+			_exit(act(f, &h, i, &g)); /* no rlc_close: as a process that dies */
+		}
+	}
+	for (i = 0; i < RACERS; i++) {
+		assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
+		assert_true(WIFEXITED(st));
+		status[i] = WEXITSTATUS(st);
+	}
+	munmap((void *)attached, sizeof(*attached));
+}
+
+/* Reserve GET /depth once: 0 granted, 1 refused by the breaker, 2 else. */
+static int reserve_once(struct fixture *f, struct rlc *h, int i, struct rlc_grant *g)
+{
+	int err = rlc_reserve(h, (uint32_t)f->depth, NULL, 0, f->main_acct, RLC_PRIO_ENDPOINT, g);
+
+	(void)i;
+	return err == 0 ? 0 : err == -EHOSTDOWN ? 1 : 2;
+}
+
 /*
  * Real processes race for the half-open probe: exactly one wins; it dies
  * without a word, and once its probe times out exactly one other wins.
  */
 static void test_feedback_breaker_single_probe_processes(void **state)
 {
-	enum { N = 6 };
 	struct fixture *f = *state;
 	struct rlc_grant g;
 	struct rlc_response r;
-	volatile uint32_t *board;
-	pid_t pid[N];
-	int round, i, st, won;
+	int round, i, status[RACERS], won;
 	struct timespec cooldown = { 0, 3000000 }, timeout = { 1, 100000000 };
 
-	board = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert_true(board != MAP_FAILED);
 	memset(&r, 0, sizeof(r));
 	reserve(f, f->depth, f->main_acct, &g);
 	r.status = 504;
@@ -730,40 +780,34 @@ static void test_feedback_breaker_single_probe_processes(void **state)
 	for (round = 0; round < 2; round++) {
 		/* the cool-down, then the dead probe's timeout */
 		nanosleep(round ? &timeout : &cooldown, NULL);
-		memset((void *)board, 0, 4096);
-		for (i = 0; i < N; i++) {
-			pid[i] = fork();
-			assert_true(pid[i] >= 0);
-			if (pid[i] == 0) {
-				struct rlc h;
-				struct rlc_grant c;
-				int err;
-
-				if (ini_segment_attach(&f->seg, &h, "prober"))
-					_exit(3);
-				__atomic_add_fetch(&board[0], 1, __ATOMIC_SEQ_CST);
-				while (__atomic_load_n(&board[0], __ATOMIC_SEQ_CST) < N)
-					; /* every child attached: race */
-				err = rlc_reserve(&h, (uint32_t)f->depth, NULL, 0, f->main_acct,
-						  RLC_PRIO_ENDPOINT, &c);
-				/* a winner dies without feeding back */
-				_exit(err == 0 ? 0 : err == -EHOSTDOWN ? 1 : 2);
-			}
-		}
-		won = 0;
-		for (i = 0; i < N; i++) {
-			assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
-			assert_true(WIFEXITED(st));
-			assert_true(WEXITSTATUS(st) <= 1);
-			won += WEXITSTATUS(st) == 0;
+		race(f, NULL, reserve_once, status);
+		for (won = i = 0; i < RACERS; i++) {
+			assert_true(status[i] <= 1);
+			won += status[i] == 0;
 		}
 		assert_int_equal(won, 1);
 	}
-	munmap((void *)board, 4096);
 	nanosleep(&timeout, NULL);
 	reserve(f, f->depth, f->main_acct, &g);
 	r.status = 200;
 	rlc_feedback(&f->h, &g, &r);
+}
+
+static int penalty_round; /* which racer's penalty is the longest */
+
+/* Report a penalty on g: 0 when it blocked, else 1. */
+static int report_penalty(struct fixture *f, struct rlc *h, int i, struct rlc_grant *g)
+{
+	struct rlc_http_header hd = { "Retry-After", NULL };
+	struct rlc_response r = { 429, &hd, 1, "-1003", MS, 0 };
+	char after[16];
+
+	(void)f;
+	if (i == penalty_round) /* the longest: a ban */
+		r.status = 418;
+	snprintf(after, sizeof(after), "%d", i == penalty_round ? 900 : 100 + 10 * i);
+	hd.value = after;
+	return rlc_feedback(h, g, &r) == RLC_FEEDBACK_BLOCKED ? 0 : 1;
 }
 
 /*
@@ -773,51 +817,16 @@ static void test_feedback_breaker_single_probe_processes(void **state)
  */
 static void test_feedback_concurrent_penalties_processes(void **state)
 {
-	enum { N = 6 };
 	struct fixture *f = *state;
-	volatile uint32_t *board;
-	pid_t pid[N];
-	int round, i, st;
+	int i, status[RACERS];
 
-	board = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert_true(board != MAP_FAILED);
-	for (round = 0; round < N; round++) {
+	for (penalty_round = 0; penalty_round < RACERS; penalty_round++) {
 		uint64_t t0 = rlc_now_ns(), t1;
 		struct rlc_block b;
 
-		board[0] = 0;
-		for (i = 0; i < N; i++) {
-			pid[i] = fork();
-			assert_true(pid[i] >= 0);
-			if (pid[i] == 0) {
-				struct rlc h;
-				struct rlc_grant c;
-				struct rlc_http_header hd = { "Retry-After", NULL };
-				struct rlc_response r = { 429, &hd, 1, "-1003", MS, 0 };
-				char after[16];
-				int err;
-
-				if (ini_segment_attach(&f->seg, &h, "penalised"))
-					_exit(3);
-				err = rlc_reserve(&h, (uint32_t)f->depth, NULL, 0, f->main_acct,
-						  RLC_PRIO_ENDPOINT, &c);
-				if (i == round) /* the longest: a ban */
-					r.status = 418;
-				snprintf(after, sizeof(after), "%d", i == round ? 900 : 100 + 10 * i);
-				hd.value = after;
-				__atomic_add_fetch(&board[0], 1, __ATOMIC_SEQ_CST);
-				while (__atomic_load_n(&board[0], __ATOMIC_SEQ_CST) < N)
-					;
-				if (!err)
-					err = rlc_feedback(&h, &c, &r) == RLC_FEEDBACK_BLOCKED ? 0 : 1;
-				_exit(err ? 1 : 0);
-			}
-		}
-		for (i = 0; i < N; i++) {
-			assert_int_equal(waitpid(pid[i], &st, 0), pid[i]);
-			assert_true(WIFEXITED(st));
-			assert_int_equal(WEXITSTATUS(st), 0);
-		}
+		race(f, reserve_once, report_penalty, status);
+		for (i = 0; i < RACERS; i++)
+			assert_int_equal(status[i], 0);
 		t1 = rlc_now_ns();
 		b = block_of(f, "bn.ip");
 		assert_true(b.until_ns >= t0 + 900 * SEC && b.until_ns <= t1 + 900 * SEC);
@@ -826,7 +835,6 @@ static void test_feedback_concurrent_penalties_processes(void **state)
 		assert_true(b.client >= 0);
 		unblock_all(f);
 	}
-	munmap((void *)board, 4096);
 }
 
 /*
