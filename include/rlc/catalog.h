@@ -43,7 +43,7 @@ struct rlc_observed {
 struct rlc_exchange_view {
 	rlc_word *mode;         /* rlc/mode.h word */
 	rlc_word *clock_offset; /* exchange clock minus CLOCK_REALTIME, ns */
-	rlc_word *clock_lo;     /* learned bounds on it, rlc/clock_learn.h */
+	rlc_word *clock_lo;     /* learned bounds on it, rlc/offset.h */
 	rlc_word *clock_hi;
 	rlc_word *clock_samples;
 	rlc_word *clock_parked;

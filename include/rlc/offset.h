@@ -40,6 +40,7 @@
 #include <stdint.h>
 
 #include "catalog.h"
+#include "clock.h"
 #include "priority.h" /* rlc__raise */
 
 #define RLC__OFFSET_BIAS (UINT64_C(1) << 63)

@@ -27,6 +27,7 @@
 
 #include <stdint.h>
 
+#include "block.h" /* RLC__BLOCK_NO_CODE */
 #include "clock.h"
 #include "segment.h"
 
@@ -124,8 +125,9 @@ static inline int rlc_penalty_of(uint32_t dialect, int status, int has_code, int
 
 /*
  * The exchange's error code in `text` ("-1003", "50011"): 1 with it in
- * *code, or 0 for NULL, empty, or anything but an optional '-' and 1 to 7
- * digits (the codes a block word keeps, rlc/block.h).
+ * *code, or 0 for NULL, empty, anything but an optional '-' and 1 to 7
+ * digits, or a code beyond +-8388607: the codes a block word keeps in its
+ * 24 bits (rlc/block.h), and more than any exchange documents.
  */
 static inline int rlc_penalty_code(const char *text, int32_t *code)
 {
@@ -137,7 +139,7 @@ static inline int rlc_penalty_code(const char *text, int32_t *code)
 	neg = *text == '-';
 	for (text += neg; *text >= '0' && *text <= '9' && n < 8; text++, n++)
 		v = v * 10 + (*text - '0');
-	if (*text != '\0' || n == 0 || n > 7)
+	if (*text != '\0' || n == 0 || n > 7 || v > (int32_t)(RLC__BLOCK_NO_CODE - 1u))
 		return 0;
 	*code = neg ? -v : v;
 	return 1;
