@@ -19,8 +19,13 @@ typedef std::atomic<uint64_t> rlc_word;
 #define RLC__ORDER(o) (std::memory_order_##o)
 #define RLC__NS std::
 #define RLC_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#if __cplusplus >= 201703L
 static_assert(std::atomic<uint64_t>::is_always_lock_free,
 	      "rlc needs always-lock-free 64-bit atomics: a segment word may not hide a lock");
+#else /* C++11 and C++14 have the macro only */
+static_assert(ATOMIC_LLONG_LOCK_FREE == 2,
+	      "rlc needs always-lock-free 64-bit atomics: a segment word may not hide a lock");
+#endif
 #else
 #include <stdatomic.h>
 typedef _Atomic uint64_t rlc_word;
