@@ -508,7 +508,8 @@ static inline int rlc__pass_shut(const struct rlc *h, uint32_t scope,
 	uint64_t probe = 0;
 	int err;
 
-	if (until > r->now) {
+	/* a block further ahead than any (RLC_BLOCK_MAX_NS) no call wrote: passed */
+	if (until > r->now && until - r->now <= RLC_BLOCK_MAX_NS) {
 		*retry_ns = until - r->now;
 		return -ECONNREFUSED;
 	}

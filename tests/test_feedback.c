@@ -1025,6 +1025,67 @@ static void test_feedback_clock_outlier_parked(void **state)
 	assert_true(offset > (int64_t)(2600 * MS) && offset < (int64_t)(2800 * MS));
 }
 
+/*
+ * Words no rlc call writes: a block further ahead than 3 days is none; a
+ * block's details out of range are unknown; an offset beyond a day reads
+ * as a day.  A Retry-After beyond any ban blocks for the longest, 3 days.
+ */
+static void test_feedback_corrupt_words_bounded(void **state)
+{
+	struct fixture *f = *state;
+	struct rlc_scope *ip = &f->h.scope_words[scope(f, "bn.ip")];
+	struct rlc_grant g;
+	struct rlc_block b;
+	int64_t offset = 0;
+	uint64_t error = 0, samples = 0, until;
+
+	rlc__store_relaxed(&ip->blocked_until, rlc_now_ns() + 10 * 86400 * SEC);
+	reserve(f, f->depth, f->main_acct, &g);
+	assert_int_equal(block_of(f, "bn.ip").until_ns, 0);
+	until = rlc_now_ns() + 60 * SEC;
+	rlc__store_relaxed(&ip->blocked_until, until);
+	rlc__store_relaxed(&ip->block_cause, rlc__block_word(until, 0xffffffu));
+	rlc__store_relaxed(&ip->block_code, rlc__block_word(until, 5));
+	rlc__store_relaxed(&ip->block_since, rlc__block_word(until, 1));
+	b = block_of(f, "bn.ip");
+	assert_int_equal(b.until_ns, until);
+	assert_int_equal(b.status, 0);
+	assert_int_equal(b.client, -1);
+	unblock_all(f);
+	rlc__store_relaxed(f->h.cat.exchanges[f->bn].clock_offset, (uint64_t)INT64_MIN);
+	assert_int_equal(rlc_clock_estimate(&f->h, f->bn, &offset, &error, &samples), 0);
+	assert_int_equal(offset, -RLC_OFFSET_MAX_NS);
+	assert_int_equal(rlc_clock_offset_set(&f->h, f->bn, 0), 0);
+	reserve(f, f->depth, f->main_acct, &g);
+	assert_int_equal(feed(f, &g, 429, NULL, 1, "Retry-After", "99999999999"),
+			 RLC_FEEDBACK_BLOCKED);
+	b = block_of(f, "bn.ip");
+	assert_true(b.until_ns > rlc_now_ns() + RLC_BLOCK_MAX_NS - SEC);
+	unblock_all(f);
+}
+
+/* A response with a Date and a server time is one sample, the finer. */
+static void test_feedback_clock_one_sample_a_response(void **state)
+{
+	struct fixture *f = *state;
+	struct rlc_http_header date = { "Date", NULL };
+	struct rlc_response r = { 200, &date, 1, NULL, MS, 0 };
+	struct rlc_grant g;
+	char text[64];
+	time_t now = time(NULL);
+	int64_t offset = 0;
+	uint64_t error = 0, samples = 0;
+
+	strftime(text, sizeof(text), "%a, %d %b %Y %H:%M:%S GMT", gmtime(&now));
+	date.value = text;
+	reserve(f, f->ok_books, RLC_ACCOUNT_ONLY, &g);
+	r.server_time_ms = (int64_t)(rlc_realtime_ns() / MS);
+	assert_int_equal(rlc_feedback(&f->h, &g, &r), RLC_FEEDBACK_CLOCK);
+	assert_int_equal(rlc_clock_estimate(&f->h, f->ok, &offset, &error, &samples), 0);
+	assert_int_equal(samples, 1);
+	assert_true(error < 500 * MS); /* the server time's, not the Date's second */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1053,6 +1114,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_feedback_probe_refund_and_stale_outcomes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_feedback_clock_outlier_parked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_corrupt_words_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feedback_clock_one_sample_a_response, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -169,7 +169,13 @@ static void test_http_retry_after(void **state)
 	       RFC_EXAMPLE, 1);
 	parsed("Retry-After", "\t Sun, 06 Nov 1994 08:49:37 GMT \t", RLC_HTTP_RETRY_AFTER, 0, 0, 0,
 	       RFC_EXAMPLE, 1);
-	refused("Retry-After", "4294967296", -EINVAL);
+	/* a wait longer than any ban is read as the longest, a date too late as the last */
+	parsed("Retry-After", "4294967296", RLC_HTTP_RETRY_AFTER, 0, 0, UINT32_MAX * SEC, 0, 0);
+	parsed("Retry-After", "99999999999999999999999999", RLC_HTTP_RETRY_AFTER, 0, 0,
+	       UINT32_MAX * SEC, 0, 0);
+	parsed("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT", RLC_HTTP_RETRY_AFTER, 0, 0, 0,
+	       UINT64_MAX, 1);
+	refused("Date", "Fri, 31 Dec 9999 23:59:59 GMT", -EINVAL);
 	refused("Retry-After", "", -EINVAL);
 	refused("Retry-After", "-1", -EINVAL);
 	refused("Retry-After", "1s", -EINVAL);
@@ -394,7 +400,8 @@ static void test_http_values(void **state)
 		refused("X-Bapi-Limit", bad[i], -EINVAL);
 		refused("X-Bapi-Limit-Status", bad[i], -EINVAL);
 		refused("x-mbx-used-remain-limit", bad[i], -EINVAL);
-		refused("Retry-After", bad[i], -EINVAL);
+		if (bad[i][0] < '0' || bad[i][0] > '9' || strspn(bad[i], "0123456789") != strlen(bad[i]))
+			refused("Retry-After", bad[i], -EINVAL); /* all digits: a long wait */
 		refused("Date", bad[i], -EINVAL);
 	}
 	refused("X-Bapi-Limit", NULL, -EINVAL);

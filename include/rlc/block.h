@@ -42,6 +42,10 @@
 #include "priority.h" /* rlc__raise */
 #include "segment.h"
 
+/* No block is longer than Binance's longest ban, 3 days: a blocked_until
+ * further ahead was written by no rlc call, and counts as passed. */
+#define RLC_BLOCK_MAX_NS (UINT64_C(3) * 86400 * 1000000000)
+
 #define RLC__BLOCK_DETAIL_BITS 24u
 #define RLC__BLOCK_DETAIL_MASK ((UINT64_C(1) << RLC__BLOCK_DETAIL_BITS) - 1u)
 /* The latest blocked_until whose key fits 40 bits: 36 years of uptime. */

@@ -23,8 +23,6 @@
 #define RLC_FEEDBACK_CLOCK 0x10u     /* the exchange's clock offset was learned */
 #define RLC_FEEDBACK_BREAKER 0x20u   /* a failure opened the scope's circuit breaker */
 
-/* A penalty never blocks longer than Binance's longest ban, 3 days. */
-#define RLC_BLOCK_MAX_NS (UINT64_C(3) * 86400 * 1000000000)
 
 struct rlc_http_header {
 	const char *name; /* any case */
@@ -438,10 +436,11 @@ static inline int rlc_feedback(struct rlc *h, const struct rlc_grant *g,
 	for (i = 0; i < r->headers_count; i++)
 		rlc__heard_header(h, g, r->headers[i].name, r->headers[i].value, &k);
 	rlc__heard_left(h, g, &k);
-	if (k.seen & RLC__HEARD_DATE)
-		rlc__heard_clock(h, k.when.time_ns, RLC_NS_PER_SEC, &k);
+	/* one sample a response: the server time when there is one, it is finer */
 	if (r->server_time_ms > 0 && r->server_time_ms < INT64_C(1) << 42)
 		rlc__heard_clock(h, (uint64_t)r->server_time_ms * 1000000u, 1000000u, &k);
+	else if (k.seen & RLC__HEARD_DATE)
+		rlc__heard_clock(h, k.when.time_ns, RLC_NS_PER_SEC, &k);
 	rlc__heard_penalty(h, g, r, &k);
 	rlc__heard_breaker(h, g, r, &k);
 	return rlc__truncated(h) ? -EBADMSG : (int)k.flags;
@@ -461,10 +460,12 @@ static inline int rlc_scope_id(const struct rlc *h, const char *name)
 }
 
 /*
- * The block on scope `scope` now: b->until_ns 0 when there is none (or it
- * has ended), else when it ends and, when its words agree (a block being
- * raised this instant may leave them describing another), who set it, why
- * and when; else status 0, no code, client -1 and since_ns 0.  Reads only.
+ * The block on scope `scope` now: b->until_ns 0 when there is none (it has
+ * ended, or lies further ahead than RLC_BLOCK_MAX_NS, where no call puts
+ * one), else when it ends and, when its words agree (a block being raised
+ * this instant may leave them describing another) and hold what a call
+ * writes, who set it, why and when; else status 0, no code, client -1 and
+ * since_ns 0.  Reads only.
  * Returns 0, -EINVAL, or -EBADMSG once the segment was truncated.
  */
 static inline int rlc_block_get(const struct rlc *h, uint32_t scope, struct rlc_block *b)
@@ -480,18 +481,24 @@ static inline int rlc_block_get(const struct rlc *h, uint32_t scope, struct rlc_
 	b->client = -1;
 	for (tries = 0; tries < 4; tries++) {
 		/* Relaxed: each word is self-contained; the keys tell which go together. */
+		uint64_t now = rlc_now_ns();
+		int status, client;
+
 		until = rlc__load_relaxed(&s->blocked_until);
 		cause = rlc__load_relaxed(&s->block_cause);
 		code = rlc__load_relaxed(&s->block_code);
 		since = rlc__load_relaxed(&s->block_since);
-		if (until <= rlc_now_ns())
-			break;
+		if (until <= now || until - now > RLC_BLOCK_MAX_NS)
+			break; /* over, or written by no call: not a block (rlc/block.h) */
 		b->until_ns = until;
+		status = (int)((cause & RLC__BLOCK_DETAIL_MASK) >> RLC__BLOCK_CLIENT_BITS);
+		client = (int)(cause & ((1u << RLC__BLOCK_CLIENT_BITS) - 1u)) - 1;
 		if (!rlc__block_keyed(cause, until) || !rlc__block_keyed(code, until) ||
-		    !rlc__block_keyed(since, until))
-			continue;
-		b->status = (int)((cause & RLC__BLOCK_DETAIL_MASK) >> RLC__BLOCK_CLIENT_BITS);
-		b->client = (int)(cause & ((1u << RLC__BLOCK_CLIENT_BITS) - 1u)) - 1;
+		    !rlc__block_keyed(since, until) || status > 599 ||
+		    client >= (int)h->layout.clients_count)
+			continue; /* another block's words, or none that a call writes */
+		b->status = status;
+		b->client = client;
 		code &= RLC__BLOCK_DETAIL_MASK;
 		b->has_code = code != RLC__BLOCK_NO_CODE;
 		/* sign-extend the 24-bit code */
@@ -566,10 +573,10 @@ static inline int rlc_breaker_get(const struct rlc *h, uint32_t scope, struct rl
 
 /*
  * What exchange `exchange`'s clock offset was learned from: the offset in
- * force in *offset_ns (as rlc_clock_offset_get), half the width of the
- * learned bounds in *error_ns (UINT64_MAX while nothing is learned: the
- * offset is the configured or set one), and the responses learned from in
- * *samples.  Returns 0, -EINVAL, or -EBADMSG.
+ * force in *offset_ns, as fixed limits read it (a word beyond a day is a
+ * day), half the width of the learned bounds in *error_ns (UINT64_MAX
+ * while nothing is learned: the offset is the configured or set one), and
+ * the responses learned from since the bounds last started in *samples.  Returns 0, -EINVAL, or -EBADMSG.
  */
 static inline int rlc_clock_estimate(const struct rlc *h, int exchange, int64_t *offset_ns,
 				     uint64_t *error_ns, uint64_t *samples)
@@ -583,8 +590,9 @@ static inline int rlc_clock_estimate(const struct rlc *h, int exchange, int64_t 
 	/* Relaxed: figures for the caller (rlc/offset.h). */
 	lo = rlc__load_relaxed(x->clock_lo);
 	hi = rlc__load_relaxed(x->clock_hi);
-	*offset_ns = (int64_t)rlc__load_relaxed(x->clock_offset);
-	*error_ns = lo == 0 && hi == UINT64_MAX ? UINT64_MAX : hi >= lo ? (hi - lo) / 2 : 0;
+	*offset_ns = rlc__offset_of(x);
+	/* no pair of bounds (see rlc/offset.h): nothing learned to tell */
+	*error_ns = lo == 0 || hi == UINT64_MAX || lo > hi ? UINT64_MAX : (hi - lo) / 2;
 	*samples = rlc__load_relaxed(x->clock_samples);
 	return rlc__truncated(h) ? -EBADMSG : 0;
 }

@@ -45,7 +45,9 @@
  *   counts              decimal digits, 0 .. 4294967295 (leading zeros allowed,
  *                       as 1*DIGIT allows them; no sign, no hex, not empty);
  *   reset timestamp     decimal ms, 1 .. 18446744073709 (its ns fit 64 bits);
- *   Retry-After         decimal seconds 0 .. 4294967295, or an HTTP-date;
+ *   Retry-After         decimal seconds, more than 4294967295 read as that
+ *                       (the wait is longer than any ban), or an HTTP-date,
+ *                       one past 2554 read as time_ns UINT64_MAX;
  *   Date                an HTTP-date.
  * Anything else, or a NULL value for a name rlc reads, is -EINVAL.
  *
@@ -184,11 +186,12 @@ static inline const char *rlc__http_ows(const char *s)
 }
 
 /*
- * A decimal field value: OWS, 1*DIGIT, OWS, end; 0 .. max.  max is far
- * below UINT64_MAX / 10 (at most 2^45 here), so n * 10 + 9 never wraps
- * before the compare refuses it.
+ * A decimal field value: OWS, 1*DIGIT, OWS, end; 0 .. max, or when
+ * `saturate`, any number of digits with a value above max read as max.
+ * max is far below UINT64_MAX / 10 (at most 2^45 here), so n * 10 + 9
+ * never wraps before the compare catches it.
  */
-static inline int rlc__http_number(const char *s, uint64_t max, uint64_t *v)
+static inline int rlc__http_number(const char *s, uint64_t max, int saturate, uint64_t *v)
 {
 	uint64_t n = 0;
 
@@ -197,8 +200,9 @@ static inline int rlc__http_number(const char *s, uint64_t max, uint64_t *v)
 		return -EINVAL;
 	do {
 		n = n * 10 + (uint64_t)(*s++ - '0');
-		if (n > max)
+		if (n > max && !saturate)
 			return -EINVAL;
+		n = n > max ? max : n;
 	} while (*s >= '0' && *s <= '9');
 	if (*rlc__http_ows(s) != '\0')
 		return -EINVAL;
@@ -435,7 +439,7 @@ static inline int rlc__http_date_n(const char *s, size_t n, uint64_t *ns)
 	days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
 	secs = days * 86400 + hh * 3600u + mi * 60u + ss;
 	if (secs > UINT64_MAX / RLC__HTTP_SEC) /* past 2554-07-21 23:34:33 */
-		return -EINVAL;
+		return -ERANGE;
 	*ns = secs * RLC__HTTP_SEC;
 	return 0;
 }
@@ -447,7 +451,7 @@ static inline int rlc__http_date_n(const char *s, size_t n, uint64_t *ns)
  */
 static inline int rlc_http_date(const char *s, uint64_t *ns_since_epoch)
 {
-	return s ? rlc__http_date_n(s, strlen(s), ns_since_epoch) : -EINVAL;
+	return s && rlc__http_date_n(s, strlen(s), ns_since_epoch) == 0 ? 0 : -EINVAL;
 }
 
 /*
@@ -473,20 +477,23 @@ static inline int rlc_http_parse(const char *name, const char *value, struct rlc
 		return -EINVAL;
 	p = rlc__http_ows(value);
 	if (kind == RLC_HTTP_RETRY_AFTER && *p >= '0' && *p <= '9') {
-		err = rlc__http_number(p, UINT32_MAX, &v);
+		/* a wait longer than any ban is the longest: saturate, never refuse */
+		err = rlc__http_number(p, UINT32_MAX, 1, &v);
 		delay = v * RLC__HTTP_SEC;
 	} else if (kind == RLC_HTTP_RETRY_AFTER || kind == RLC_HTTP_DATE) {
 		is_date = kind == RLC_HTTP_RETRY_AFTER;
 		for (n = strlen(p); n && (p[n - 1] == ' ' || p[n - 1] == '\t'); n--)
 			;
 		err = rlc__http_date_n(p, n, &when);
+		if (err == -ERANGE) /* a date too late for 64 bits of ns */
+			err = is_date ? 0 : -EINVAL, when = UINT64_MAX;
 	} else if (kind == RLC_HTTP_BAPI_RESET) {
-		err = rlc__http_number(p, UINT64_MAX / 1000000, &v);
+		err = rlc__http_number(p, UINT64_MAX / 1000000, 0, &v);
 		if (!err && v == 0)
 			err = -EINVAL;
 		when = v * 1000000;
 	} else {
-		err = rlc__http_number(p, UINT32_MAX, &count);
+		err = rlc__http_number(p, UINT32_MAX, 0, &count);
 	}
 	if (err)
 		return err;

@@ -101,6 +101,7 @@ static inline int rlc_offset_learn(const struct rlc_exchange_view *x, uint64_t s
 		rlc__store_relaxed(x->clock_parked, 0);
 		rlc__store_relaxed(x->clock_lo, blo);
 		rlc__store_relaxed(x->clock_hi, bhi);
+		rlc__store_relaxed(x->clock_samples, 0); /* counted below: this one */
 	} else {
 		rlc__raise(x->clock_lo, blo);
 		rlc__lower(x->clock_hi, bhi);

@@ -103,7 +103,9 @@ static void fields(int kind, const struct rlc_http_field *f, const char *value)
 	case RLC_HTTP_RETRY_AFTER:
 	case RLC_HTTP_DATE:
 		check(f->count == 0);
-		if (f->is_date || kind == RLC_HTTP_DATE) {
+		if (f->is_date && f->time_ns == UINT64_MAX) {
+			check(f->delay_ns == 0); /* a Retry-After date past 2554 */
+		} else if (f->is_date || kind == RLC_HTTP_DATE) {
 			check(f->delay_ns == 0);
 			date_checks(f->time_ns, p);
 		} else {
