@@ -1044,7 +1044,7 @@ static void test_feedback_corrupt_words_bounded(void **state)
 	assert_int_equal(block_of(f, "bn.ip").until_ns, 0);
 	until = rlc_now_ns() + 60 * SEC;
 	rlc__store_relaxed(&ip->blocked_until, until);
-	rlc__store_relaxed(&ip->block_cause, rlc__block_word(until, 0xffffffu));
+	rlc__store_relaxed(&ip->block_cause, rlc__block_word(until, 0xffffffu)); /* status 2047 */
 	rlc__store_relaxed(&ip->block_code, rlc__block_word(until, 5));
 	rlc__store_relaxed(&ip->block_since, rlc__block_word(until, 1));
 	b = block_of(f, "bn.ip");

@@ -464,8 +464,8 @@ static inline int rlc_scope_id(const struct rlc *h, const char *name)
  * ended, or lies further ahead than RLC_BLOCK_MAX_NS, where no call puts
  * one), else when it ends and, when its words agree (a block being raised
  * this instant may leave them describing another) and hold what a call
- * writes, who set it, why and when; else status 0, no code, client -1 and
- * since_ns 0.  Reads only.
+ * writes, who set it (-1 for a record out of range), why and when; else
+ * status 0, no code, client -1 and since_ns 0.  Reads only.
  * Returns 0, -EINVAL, or -EBADMSG once the segment was truncated.
  */
 static inline int rlc_block_get(const struct rlc *h, uint32_t scope, struct rlc_block *b)
@@ -494,11 +494,10 @@ static inline int rlc_block_get(const struct rlc *h, uint32_t scope, struct rlc_
 		status = (int)((cause & RLC__BLOCK_DETAIL_MASK) >> RLC__BLOCK_CLIENT_BITS);
 		client = (int)(cause & ((1u << RLC__BLOCK_CLIENT_BITS) - 1u)) - 1;
 		if (!rlc__block_keyed(cause, until) || !rlc__block_keyed(code, until) ||
-		    !rlc__block_keyed(since, until) || status > 599 ||
-		    client >= (int)h->layout.clients_count)
+		    !rlc__block_keyed(since, until) || status > 599)
 			continue; /* another block's words, or none that a call writes */
 		b->status = status;
-		b->client = client;
+		b->client = client < (int)h->layout.clients_count ? client : -1;
 		code &= RLC__BLOCK_DETAIL_MASK;
 		b->has_code = code != RLC__BLOCK_NO_CODE;
 		/* sign-extend the 24-bit code */
