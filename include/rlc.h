@@ -112,6 +112,17 @@ struct rlc_param {
 #define RLC_ACCOUNT_ONLY (-1)  /* rlc_reserve: the exchange's only account */
 #define RLC_PRIO_ENDPOINT (-1) /* rlc_reserve: the endpoint's own priority */
 
+/* What the responses fed back said (rlc_feedback(3)), as counts. */
+struct rlc_outcome_counts {
+	uint64_t ok;           /* 1xx to 3xx */
+	uint64_t client_error; /* 4xx but 418 and 429 */
+	uint64_t limited;      /* 418 and 429 */
+	uint64_t server_error; /* 5xx */
+	uint64_t transport;    /* no response */
+	uint64_t elapsed_ns;   /* sum of the response times */
+	uint64_t elapsed[RLC_ELAPSED_BUCKETS]; /* by RLC_ELAPSED_BOUNDS_MS, the last unbounded */
+};
+
 struct rlc_client_info {
 	pid_t pid;
 	int alive; /* 0: the process is gone, its record not reclaimed yet */
@@ -120,6 +131,7 @@ struct rlc_client_info {
 	uint64_t refusals;
 	uint64_t weight;
 	uint64_t refunded;
+	struct rlc_outcome_counts outcomes;
 };
 
 /*
@@ -1047,6 +1059,21 @@ static inline int rlc_usage(const struct rlc *h, uint32_t id, struct rlc_usage *
 	return rlc__truncated(h) ? -EBADMSG : err;
 }
 
+/* A copy of outcome counters *o (relaxed loads: figures, each on its own). */
+static inline void rlc__outcomes_read(const struct rlc_outcomes *o, struct rlc_outcome_counts *c)
+{
+	unsigned b;
+
+	c->ok = rlc__load_relaxed(&o->ok);
+	c->client_error = rlc__load_relaxed(&o->client_error);
+	c->limited = rlc__load_relaxed(&o->limited);
+	c->server_error = rlc__load_relaxed(&o->server_error);
+	c->transport = rlc__load_relaxed(&o->transport);
+	c->elapsed_ns = rlc__load_relaxed(&o->elapsed_ns);
+	for (b = 0; b < RLC_ELAPSED_BUCKETS; b++)
+		c->elapsed[b] = rlc__load_relaxed(&o->elapsed[b]);
+}
+
 /*
  * Client record `idx` (0 .. h->layout.clients_count - 1).  Reads the
  * segment only, and /proc to tell whether the client still runs.  Returns
@@ -1073,6 +1100,7 @@ static inline int rlc_client_info(const struct rlc *h, uint32_t idx,
 	out->refusals = rlc__load_relaxed(&c->refusals);
 	out->weight = rlc__load_relaxed(&c->weight);
 	out->refunded = rlc__load_relaxed(&c->refunded);
+	rlc__outcomes_read(&c->outcomes, &out->outcomes);
 	return rlc__truncated(h) ? -EBADMSG : 0;
 }
 

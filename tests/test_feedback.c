@@ -648,6 +648,24 @@ static void test_feedback_outcomes_counted(void **state)
 	assert_int_equal(rlc__load_relaxed(&e->elapsed[5]), 3);
 	assert_true(rlc__load_relaxed(&c->ok) >= 3);
 	assert_true(rlc__load_relaxed(&c->transport) >= 1);
+	/* the same through the readers */
+	{
+		struct rlc_outcome_counts o;
+		struct rlc_client_info ci;
+
+		assert_int_equal(rlc_endpoint_outcomes(&f->h, (uint32_t)f->ok_books, &o), 0);
+		assert_int_equal(o.ok, 3);
+		assert_int_equal(o.limited, 2);
+		assert_int_equal(o.transport, 1);
+		assert_int_equal(o.elapsed_ns, 7 * MS * 55);
+		assert_int_equal(o.elapsed[4], 4);
+		assert_int_equal(rlc_endpoint_outcomes(&f->h, f->h.cat.endpoints_count, &o), -ENOENT);
+		assert_int_equal(rlc_endpoint_outcomes(&f->h, 0, NULL), -EINVAL);
+		assert_int_equal(rlc_client_info(&f->h, (uint32_t)(f->h.self - f->h.clients), &ci), 0);
+		assert_int_equal(ci.outcomes.ok, rlc__load_relaxed(&c->ok));
+		assert_int_equal(ci.outcomes.server_error, rlc__load_relaxed(&c->server_error));
+		assert_int_equal(ci.outcomes.elapsed[5], rlc__load_relaxed(&c->elapsed[5]));
+	}
 	/* bad arguments */
 	r.status = 99;
 	assert_int_equal(rlc_feedback(&f->h, &g, &r), -EINVAL);

@@ -446,6 +446,22 @@ static inline int rlc_feedback(struct rlc *h, const struct rlc_grant *g,
 	return rlc__truncated(h) ? -EBADMSG : (int)k.flags;
 }
 
+/*
+ * The outcomes fed back for endpoint `endpoint` by every client, into
+ * *out.  Reads only.  Returns 0, -ENOENT for an unknown endpoint, -EINVAL,
+ * or -EBADMSG once the segment was truncated.
+ */
+static inline int rlc_endpoint_outcomes(const struct rlc *h, uint32_t endpoint,
+					struct rlc_outcome_counts *out)
+{
+	if (!h || !h->base || !out)
+		return -EINVAL;
+	if (endpoint >= h->cat.endpoints_count)
+		return -ENOENT;
+	rlc__outcomes_read(&h->outcomes[endpoint], out);
+	return rlc__truncated(h) ? -EBADMSG : 0;
+}
+
 /* Id of scope `name` ("binance-usdm.ip"), or -ENOENT; -EINVAL on NULL. */
 static inline int rlc_scope_id(const struct rlc *h, const char *name)
 {
