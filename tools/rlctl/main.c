@@ -10,6 +10,7 @@
 #include "check.h"
 #include "mode.h"
 #include "output.h"
+#include "reserve.h"
 #include "rlc/segment.h"
 #include "rlctl.h"
 #include "status.h"
@@ -21,6 +22,8 @@ static void usage(FILE *out)
 		"       rlctl [-s NAME] mode EXCHANGE [MODE [--for DURATION]]\n"
 		"       rlctl [-s NAME] block SCOPE DURATION\n"
 		"       rlctl [-s NAME] unblock SCOPE\n"
+		"       rlctl [-s NAME] reserve EXCHANGE METHOD PATH [PARAM=VALUE ...]\n"
+		"                     [--account A] [--priority P] [--wait DURATION]\n"
 		"       rlctl check FILE\n"
 		"\n"
 		"Show the exchanges, limits, usage and clients of an rlc segment, and\n"
@@ -38,12 +41,19 @@ static void usage(FILE *out)
 		"                    0s, at most 3d), for every process; a longer block stays\n"
 		"  unblock SCOPE     lift SCOPE's block, an exchange's ban too, and close\n"
 		"                    its circuit breaker\n"
+		"  reserve EXCHANGE METHOD PATH [PARAM=VALUE ...]\n"
+		"                    reserve one request of that endpoint and keep it (the\n"
+		"                    script sends it); print what it took\n"
 		"  check FILE        validate FILE as rlcd would at start, print a summary\n"
 		"\n"
 		"Options:\n"
 		"  -s, --segment NAME  segment to use (default: $RLC_SEGMENT, else /rlc)\n"
 		"  -j, --json          print the status report as one JSON object\n"
 		"      --for DURATION  how long the mode lasts: 1s to 7d (e.g. 90s, 15m, 2h)\n"
+		"      --account A     reserve: the account to count on (default: the only one)\n"
+		"      --priority P    reserve: critical, high, normal or low (default: the\n"
+		"                      endpoint's own)\n"
+		"      --wait DURATION reserve: wait up to DURATION (at most 1d) for room\n"
 		"  -h, --help          print this help and exit\n"
 		"  -V, --version       print the version and exit\n"
 		"\n"
@@ -52,7 +62,10 @@ static void usage(FILE *out)
 		"truncated or corrupt, or a limit's state or an exchange's mode corrupt;\n"
 		"64 usage error, bad segment name, or an unknown exchange, mode or scope;\n"
 		"65 invalid configuration; 66 configuration file unreadable;\n"
-		"74 the output could not be written; 77 no write access to the segment.\n");
+		"74 the output could not be written; 77 no write access to the segment.\n"
+		"reserve: 0 granted; 1 refused, a limit full; 3 unknown exchange, endpoint\n"
+		"or account; 4 scope blocked or breaker open; 64 bad input or a request\n"
+		"that can never fit; 2 and 77 as above.\n");
 }
 
 /* Report a command-line mistake; returns the usage exit status. */
@@ -104,12 +117,38 @@ static int unknown_option(const char *arg)
 struct args {
 	const char *segment; /* -s, or NULL */
 	const char *duration; /* --for, or NULL */
+	const char *account, *priority, *wait; /* reserve's options, or NULL */
 	bool json;
 };
 
 /* The command `verb` with its operands argv[0 .. argc). */
 static int command(const char *verb, int argc, char **argv, const struct args *a)
 {
+	const char *reserve_only = a->account ? "--account" : a->priority ? "--priority"
+				   : a->wait   ? "--wait" : NULL;
+
+	if (strcmp(verb, "reserve") == 0) {
+		struct reserve_args r = { NULL };
+
+		if (a->json || a->duration)
+			return not_for(a->json ? "--json" : "--for", verb);
+		if (argc < 3) {
+			output_error("'rlctl reserve' needs an EXCHANGE, a METHOD and a PATH; "
+				     "try 'rlctl --help'");
+			return RLCTL_EXIT_USAGE;
+		}
+		r.exchange = argv[0];
+		r.method = argv[1];
+		r.path = argv[2];
+		r.params = argv + 3;
+		r.params_count = argc - 3;
+		r.account = a->account;
+		r.priority = a->priority;
+		r.wait = a->wait;
+		return reserve_run(a->segment, &r);
+	}
+	if (reserve_only)
+		return not_for(reserve_only, verb);
 	if (strcmp(verb, "status") == 0) {
 		if (a->duration)
 			return not_for("--for", verb);
@@ -169,11 +208,14 @@ int main(int argc, char **argv)
 		{ "segment", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "for", required_argument, NULL, 'f' },
+		{ "account", required_argument, NULL, 'a' },
+		{ "priority", required_argument, NULL, 'p' },
+		{ "wait", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct args a = { NULL, NULL, false };
+	struct args a = { 0 };
 	const char *verb = "status";
 	int opt, longindex;
 
@@ -197,6 +239,15 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			a.duration = optarg;
+			break;
+		case 'a':
+			a.account = optarg;
+			break;
+		case 'p':
+			a.priority = optarg;
+			break;
+		case 'w':
+			a.wait = optarg;
 			break;
 		case 'h':
 			usage(stdout);

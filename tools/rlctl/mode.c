@@ -38,21 +38,6 @@ static int duration_check(const char *mode, const char *text, uint64_t *ns)
 	return 0;
 }
 
-/* The id of exchange `name`, or -1 after naming the valid ones. */
-static int exchange_find(const struct rlc *h, const char *label, const char *name)
-{
-	char list[OUTPUT_LIST_MAX] = "";
-	uint32_t x;
-	int id = rlc_exchange_id(h, name);
-
-	if (id >= 0)
-		return id;
-	for (x = 0; x < h->cat.exchanges_count; x++)
-		output_list_add(list, h->cat.exchanges[x].name);
-	output_not_in("exchange", name, label, list);
-	return -1;
-}
-
 /* The index of mode `name` of exchange *x, or -1 after naming the valid ones. */
 static int mode_find(const struct rlc_exchange_view *x, const char *name)
 {
@@ -137,7 +122,7 @@ int mode_run(const char *segment, const char *exchange, const char *mode,
 	 * only a user who may read the segment learns that it cannot write it. */
 	if ((status = segment_open(&h, name, label, RLC_OPEN_READONLY)) != 0)
 		return status;
-	if ((x = exchange_find(&h, label, exchange)) < 0)
+	if ((x = segment_exchange_find(&h, label, exchange)) < 0)
 		status = RLCTL_EXIT_USAGE;
 	else if (!mode)
 		status = mode_show(&h, label, x);
@@ -151,7 +136,7 @@ int mode_run(const char *segment, const char *exchange, const char *mode,
 	if ((status = segment_open(&h, name, label, 0)) != 0)
 		return output_close(status);
 	/* the same names again: the segment may have been replaced meanwhile */
-	if ((x = exchange_find(&h, label, exchange)) < 0 ||
+	if ((x = segment_exchange_find(&h, label, exchange)) < 0 ||
 	    (m = mode_find(&h.cat.exchanges[x], mode)) < 0)
 		status = RLCTL_EXIT_USAGE;
 	else

@@ -50,3 +50,17 @@ int segment_open(struct rlc *h, const char *name, const char *label, unsigned fl
 	output_error("%s: %s", label, why);
 	return RLCTL_EXIT_SEGMENT;
 }
+
+int segment_exchange_find(const struct rlc *h, const char *label, const char *name)
+{
+	char list[OUTPUT_LIST_MAX] = "";
+	uint32_t x;
+	int id = rlc_exchange_id(h, name);
+
+	if (id >= 0)
+		return id;
+	for (x = 0; x < h->cat.exchanges_count; x++)
+		output_list_add(list, h->cat.exchanges[x].name);
+	output_not_in("exchange", name, label, list);
+	return -1;
+}

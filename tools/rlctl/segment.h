@@ -28,4 +28,7 @@ int segment_choose(const char *option, const char **name, char *label);
  */
 int segment_open(struct rlc *h, const char *name, const char *label, unsigned flags);
 
+/* The id of exchange `name` in segment `label`, or -1 after naming the valid ones. */
+int segment_exchange_find(const struct rlc *h, const char *label, const char *name);
+
 #endif
