@@ -26,7 +26,8 @@
 enum { EXIT_CONFIG = 1, EXIT_USAGE = 2 };
 
 static const char usage[] =
-	"usage: rlcd [-c FILE] [-s NAME] [-n|--check [FILE]] [-h|--help] [-V|--version]\n";
+	"usage: rlcd [-c FILE] [-s NAME] [-n|--check [FILE]] [--print-default-config]\n"
+	"            [-h|--help] [-V|--version]\n";
 
 static const char help[] =
 	"Create (or adopt) the rlc shared-memory segment and keep it healthy.\n"
@@ -37,6 +38,8 @@ static const char help[] =
 	"                      configuration's segment, then /rlc)\n"
 	"  -n, --check [FILE]  check the configuration (FILE, as -c FILE), print a\n"
 	"                      summary and exit; starts nothing\n"
+	"  --print-default-config\n"
+	"                      print the built-in default configuration and exit\n"
 	"  -h, --help          this text\n"
 	"  -V, --version       version and segment layout\n"
 	"\n"
@@ -90,6 +93,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "check", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "print-default-config", no_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char why[256];
@@ -118,6 +122,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'V':
 			printf("rlcd %s (segment layout %u.%u)\n", RLC_VERSION, RLC_LAYOUT_MAJOR,
 			       RLC_LAYOUT_MINOR);
+			return printed(EXIT_SUCCESS);
+		case 'D': /* the file to start from: every profile, as rlcd runs it */
+			fwrite(rlc_config_builtin, 1, rlc_config_builtin_size, stdout);
 			return printed(EXIT_SUCCESS);
 		case ':':
 			rlc_log("-%c needs an argument", optopt);
