@@ -858,6 +858,19 @@ static inline int rlc__retake(int *err, uint64_t seen_ns)
 	return 0;
 }
 
+/*
+ * After -EBADMSG, 1: decide again, once, when rlcd has reloaded meanwhile.
+ * A bucket word further ahead than this handle's configuration allows may
+ * be a take's on the configuration rlcd has just replaced (rlc/bucket.h).
+ */
+static inline int rlc__reconfigured(struct rlc *h, int err, int *again)
+{
+	if (err != -EBADMSG || *again)
+		return 0;
+	*again = 1;
+	return rlc__refresh(h) == 1;
+}
+
 /* Is refusal `err` one that a wait may outlast (it comes with a retry time)? */
 static inline int rlc__waitable(int err)
 {
@@ -947,7 +960,7 @@ static inline int rlc__take_all(struct rlc *h, struct rlc_grant *g, uint32_t pri
 	struct rlc__request r;
 	uint64_t retry_ns = 0, total = 0;
 	unsigned i, taken = 0;
-	int err = 0;
+	int err = 0, again = 0;
 
 	r.prio = g->priority = prio;
 	do {
@@ -964,7 +977,7 @@ static inline int rlc__take_all(struct rlc *h, struct rlc_grant *g, uint32_t pri
 			rlc__give_back(&h->limits[g->id[i - 1]], g->token[i - 1], g->weight[i - 1]);
 		if (err)
 			rlc__request_refused(h, &r);
-	} while (rlc__retake(&err, retry_ns));
+	} while (rlc__retake(&err, retry_ns) || rlc__reconfigured(h, err, &again));
 	for (i = 0; i < g->count; i++)
 		total += g->weight[i];
 	return rlc__decided(h, g, &r, err, err && taken < g->count ? g->id[taken] : UINT32_MAX,
@@ -1007,7 +1020,7 @@ static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rl
 {
 	struct rlc__request r;
 	uint64_t retry_ns = 0;
-	int err = rlc__start(h, g);
+	int err = rlc__start(h, g), again = 0;
 
 	if (err || (err = rlc__check_take(h, id, weight))) {
 		if (err == -E2BIG)
@@ -1022,7 +1035,7 @@ static inline int rlc_try(struct rlc *h, uint32_t id, uint32_t weight, struct rl
 		rlc__request_start(&r, g->now_ns = rlc_now_ns());
 		if ((err = rlc__take(h, id, &r, weight, &g->token[0], &retry_ns)))
 			rlc__request_refused(h, &r);
-	} while (rlc__retake(&err, retry_ns));
+	} while (rlc__retake(&err, retry_ns) || rlc__reconfigured(h, err, &again));
 	return rlc__decided(h, g, &r, err, id, retry_ns, weight);
 }
 

@@ -27,6 +27,7 @@ static void setup_bucket(uint32_t cap, uint64_t interval_ms)
 	limit.interval_ns = interval_ms * MS;
 	limit.step_ns = (interval_ms * MS + cap - 1) / cap;
 	limit.burst_ns = cap * limit.step_ns;
+	limit.stale_ns = limit.burst_ns;
 }
 
 static uint64_t used(uint64_t now)

@@ -28,7 +28,7 @@
 #define HEAD                                                                                   \
 	"[rlcd]\nclients = 16\n[exchange ex]\n[mode ex burst]\nbuffer = 0%%\n"              \
 	"[limit ex.ip.weight]\ncapacity = %u\ninterval = 1h\nslots = 8\n"                  \
-	"[limit ex.bucket]\nalgorithm = bucket\ncapacity = %u\ninterval = 1h\n"             \
+	"[limit ex.bucket]\nalgorithm = bucket\ncapacity = %u\ninterval = %s\n"             \
 	"[endpoint ex GET /depth]\nip.weight = by limit 100:%u *:5 default 100\n%s"
 
 struct fixture {
@@ -37,12 +37,19 @@ struct fixture {
 	int ip, bucket, depth;
 };
 
-static char *ini(unsigned cap, unsigned bucket, unsigned weight, const char *extra)
+/* The fixture's file with a bucket of `bucket` per `every`. */
+static char *ini_every(unsigned cap, unsigned bucket, const char *every, unsigned weight,
+		       const char *extra)
 {
 	static char text[2048];
 
-	snprintf(text, sizeof(text), HEAD, cap, bucket, weight, extra);
+	snprintf(text, sizeof(text), HEAD, cap, bucket, every, weight, extra);
 	return text;
+}
+
+static char *ini(unsigned cap, unsigned bucket, unsigned weight, const char *extra)
+{
+	return ini_every(cap, bucket, "1h", weight, extra);
 }
 
 static int setup(void **state)
@@ -178,20 +185,51 @@ static void test_reload_bucket_burst_shrinks_at_one_step(void **state)
 	struct fixture *f = *state;
 	struct rlc_grant g;
 	uint32_t id = (uint32_t)f->bucket;
-	char text[2048];
 	int i;
 
 	for (i = 0; i < 10; i++)
 		assert_int_equal(rlc_try(&f->h, id, 1, &g), 0);
-	const char *base = ini(10, 5, 2, ""), *at = strstr(base, "capacity = 5\ninterval = 1h");
-
-	snprintf(text, sizeof(text), "%.*scapacity = 5\ninterval = 30m%s", (int)(at - base), base,
-		 at + strlen("capacity = 5\ninterval = 1h"));
-	assert_int_equal(reload(f, text), 1);
+	assert_int_equal(reload(f, ini_every(10, 5, "30m", 2, "")), 1);
 	assert_int_equal(rlc_refresh(&f->h), 1);
 	/* full, not a word a take could not have written */
 	assert_int_equal(rlc_try(&f->h, id, 1, &g), -EAGAIN);
 	assert_int_equal(used(&f->h, f->bucket), 5);
+}
+
+/*
+ * A take decided on the old configuration may leave a bucket as far ahead
+ * as the old burst: neither a handle on the new one (burst shrank) nor one
+ * still on the old (burst grew) reads that as corrupt.
+ */
+static void test_reload_bucket_old_takes_are_no_corruption(void **state)
+{
+	struct fixture *f = *state;
+	struct rlc_limit_view old;
+	struct rlc other;
+	struct rlc_grant g;
+	uint64_t token, retry;
+	uint32_t id = (uint32_t)f->bucket;
+
+	old = f->h.limits[id]; /* the view a take in flight decides on */
+	/* 10 per hour -> 5 per 30 minutes, then a take on the old view fills
+	 * the old burst: an hour ahead, twice the new one */
+	assert_int_equal(reload(f, ini_every(10, 5, "30m", 2, "")), 1);
+	assert_int_equal(rlc_bucket_take_under(&old, rlc_now_ns(), 10, 10, &token, &retry), 0);
+	assert_int_equal(rlc_try(&f->h, id, 1, &g), -EAGAIN);
+	assert_int_equal(used(&f->h, f->bucket), 10);
+
+	/* -> 20 per 2 hours: a handle fills the new burst; another, still on
+	 * the 30-minute one, refuses at its next try (which takes the reload)
+	 * and a monitor's refresh reads it */
+	assert_int_equal(ini_segment_attach(&f->seg, &other, "other"), 0);
+	assert_int_equal(reload(f, ini_every(10, 20, "2h", 2, "")), 1);
+	assert_int_equal(rlc_refresh(&f->h), 1);
+	while (rlc_try(&f->h, id, 1, &g) == 0)
+		;
+	assert_int_equal(used(&f->h, f->bucket), 20);
+	assert_int_equal(rlc_try(&other, id, 1, &g), -EAGAIN);
+	assert_int_equal(used(&other, f->bucket), 20);
+	rlc_close(&other);
 }
 
 static void test_reload_in_progress_keeps_the_copy(void **state)
@@ -403,6 +441,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_bucket_keeps_its_tokens, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_bucket_burst_shrinks_at_one_step, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reload_bucket_old_takes_are_no_corruption, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_in_progress_keeps_the_copy, setup,
 						teardown),

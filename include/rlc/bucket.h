@@ -37,7 +37,9 @@
  * word later than B past a clock read taken after loading it was written by
  * no take: rlc_bucket_take reports it as -ESTALE with the bound, and the
  * caller's fresh clock read decides whether it is merely a stale read or
- * -EBADMSG.
+ * -EBADMSG.  A reload (rlcd(8)) may change B under takes still deciding on
+ * the old one, so the bound is the largest N T any configuration of the
+ * limit has had (v->stale_ns, from the record's burst_max_ms), at least B.
  *
  * Memory order: the word is self-contained (no other data is published
  * through it), so every access is relaxed.
@@ -70,8 +72,8 @@ static inline int rlc_bucket_take_under(const struct rlc_limit_view *v, uint64_t
 	uint64_t next;
 
 	for (;;) {
-		if (tat > now && tat - now > v->burst_ns) {
-			*retry_ns = tat - v->burst_ns;
+		if (tat > now && tat - now > v->stale_ns) {
+			*retry_ns = tat - v->stale_ns;
 			return -ESTALE;
 		}
 		next = (tat > now ? tat : now) + cost;
@@ -119,8 +121,8 @@ static inline int rlc_bucket_used(const struct rlc_limit_view *v, uint64_t now, 
 {
 	uint64_t tat = rlc__load_relaxed(v->state);
 
-	if (tat > now && tat - now > v->burst_ns) {
-		*seen_ns = tat - v->burst_ns;
+	if (tat > now && tat - now > v->stale_ns) {
+		*seen_ns = tat - v->stale_ns;
 		return -ESTALE;
 	}
 	*used = tat > now ? (tat - now + v->step_ns - 1) / v->step_ns : 0;

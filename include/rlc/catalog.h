@@ -430,8 +430,11 @@ static inline void rlc__catalog_ceilings(const struct rlc_catalog *c,
 		v->yield_horizon_ns =
 			rlc_priority_horizon(v->algorithm, v->latency_ns, v->clock_error_ns);
 		/* the furthest ahead any process may fill a bucket: beyond it, corrupt */
-		if (v->algorithm == RLC_ALGO_BUCKET)
+		if (v->algorithm == RLC_ALGO_BUCKET) {
 			v->burst_ns = (uint64_t)most * v->step_ns;
+			if (v->stale_ns < v->burst_ns)
+				v->stale_ns = v->burst_ns;
+		}
 	}
 }
 

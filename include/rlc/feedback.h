@@ -427,6 +427,8 @@ static inline int rlc_feedback(struct rlc *h, const struct rlc_grant *g,
 	struct rlc__heard k;
 	unsigned i;
 
+	if (h && h->self)
+		rlc__refresh(h); /* the limits' usage headers, as rlcd now has them */
 	if (!h || !h->self || !g || !r || (r->status != 0 && (r->status < 100 || r->status > 599)) ||
 	    (r->headers_count && !r->headers) || !rlc__grant_ok(h, g))
 		return -EINVAL;

@@ -173,7 +173,10 @@ struct rlc_limit {
 	uint32_t reserve_ppm[RLC_PRIOS]; /* held back from each priority, of effective */
 	uint64_t clock_error_ns; /* fixed: how far the exchange-clock estimate may be off */
 	uint32_t observe;        /* enum rlc_observe: the usage header that reports it */
-	uint8_t pad1[4];
+	/* bucket: the largest capacity x step any configuration of it has had
+	 * (reloads, rlcd(8)), ms rounded up: how far ahead a take may have
+	 * left the word.  Else 0. */
+	uint32_t burst_max_ms;
 
 	/* Shared counters of the slow paths, outside the configuration. */
 	rlc_word refusals; /* requests it refused */
@@ -454,6 +457,7 @@ struct rlc_limit_view {
 	uint64_t origin_ns; /* window: epoch 0 starts here */
 	uint64_t epoch_max; /* window: the last epoch whose start fits 64 bits */
 	uint64_t burst_ns;  /* bucket: the largest ceiling x step */
+	uint64_t stale_ns;  /* bucket: further ahead than this, no take wrote the word */
 	uint64_t latency_ns;     /* fixed */
 	uint64_t clock_error_ns; /* fixed */
 	uint64_t yield_horizon_ns; /* how far ahead a waiter's mark holds back (rlc/priority.h) */
@@ -492,6 +496,9 @@ static inline struct rlc_limit *rlc__limit_record(const struct rlc_limit_view *v
 {
 	return (struct rlc_limit *)(void *)v->state;
 }
+
+/* A bucket's capacity x step: at most W + N ns, with W <= 7 days. */
+#define RLC__BURST_MAX_NS (RLC_INTERVAL_MAX_NS + RLC_COUNT_MAX + 1000000u)
 
 /* N x (1 - buffer), rounded down: what a limit may grant. */
 static inline uint32_t rlc_effective(uint32_t capacity, uint32_t buffer_ppm)
@@ -637,7 +644,13 @@ static inline int rlc_segment_read_limit(void *base, const struct rlc_layout *la
 					 "corrupt segment: limit %u (%s) bucket step %" PRIu64
 					 " ns out of range",
 					 i, v->name, l.step_ns);
+		if ((uint64_t)l.burst_max_ms * 1000000u > RLC__BURST_MAX_NS)
+			return rlc__fail(why, len, -EBADMSG,
+					 "corrupt segment: limit %u (%s) bucket bound %u ms out of "
+					 "range",
+					 i, v->name, l.burst_max_ms);
 		v->burst_ns = (uint64_t)l.effective * l.step_ns;
+		v->stale_ns = (uint64_t)l.burst_max_ms * 1000000u;
 	} else {
 		return rlc__fail(why, len, -EBADMSG,
 				 "corrupt segment: limit %u (%s) has unknown algorithm %u", i, v->name,

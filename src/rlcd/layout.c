@@ -301,6 +301,13 @@ static int plan_alloc(const struct rlc_config *cfg, struct params **params, stru
 	return err;
 }
 
+uint32_t rlc_layout_burst_ms(const struct rlc_limit *l)
+{
+	uint64_t burst = (uint64_t)l->capacity * l->step_ns;
+
+	return l->algorithm == RLC_ALGO_BUCKET ? (uint32_t)((burst + 999999u) / 1000000u) : 0;
+}
+
 size_t rlc_layout_size(const struct rlc_config *cfg)
 {
 	struct params *params;
@@ -393,6 +400,7 @@ static int lay_limits(void *base, const struct rlc_config *cfg, const struct pla
 		l->exchange = lc->exchange;
 		l->account = lc->account;
 		l->observe = lc->observe;
+		l->burst_max_ms = rlc_layout_burst_ms(l);
 		memcpy(l->reserve_ppm, lc->reserve_ppm, sizeof(l->reserve_ppm));
 		first += l->slots;
 		snprintf(names[i].text, sizeof(names[i].text), "%s", lc->name);

@@ -21,6 +21,9 @@
 int rlc_limit_derive(const struct rlc_limit_config *lc, uint32_t *effective, uint64_t *step_ns,
 		     char *why, size_t len);
 
+/* A bucket's capacity x step in ms, rounded up (its record's burst_max_ms); else 0. */
+uint32_t rlc_layout_burst_ms(const struct rlc_limit *l);
+
 /* Bytes a segment for `cfg` needs, or 0 when the tables would not fit. */
 size_t rlc_layout_size(const struct rlc_config *cfg);
 

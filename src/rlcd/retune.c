@@ -206,15 +206,13 @@ static int limit_changed(const struct rlc_limit *a, const struct rlc_limit *b)
 
 /*
  * A bucket's TAT in the unit of time of its new step: the tokens it has in
- * use, rounded up, at most what both its old and its new burst hold (a
- * word further ahead is one no take could write).
+ * use, rounded up, at most a full bucket (its capacity, which no mode's
+ * ceiling passes).
  */
-static void bucket_rescale(struct rlc_limit *l, uint64_t old_step, uint64_t old_burst,
-			   uint64_t now)
+static void bucket_rescale(struct rlc_limit *l, uint64_t old_step, uint64_t now)
 {
-	uint64_t burst = (uint64_t)l->effective * l->step_ns, tat, ahead, used;
+	uint64_t burst = (uint64_t)l->capacity * l->step_ns, tat, ahead, used;
 
-	burst = burst < old_burst ? burst : old_burst;
 	tat = rlc__load_relaxed(&l->state);
 	do {
 		if (tat <= now)
@@ -235,7 +233,7 @@ uint32_t rlc_retune_apply(void *seg, const void *want, uint64_t now_ns)
 	const struct rlc_exchange *xs = RLC__TABLE(const struct rlc_exchange, want, w->exchanges_off);
 	uint32_t own = w->limits_count + w->scopes_count + w->exchanges_count + w->accounts_count +
 		       w->modes_count + w->endpoints_count;
-	uint64_t seq = rlc__load_relaxed(&h->config_seq), old_step, old_burst;
+	uint64_t seq = rlc__load_relaxed(&h->config_seq), old_step;
 	uint32_t i, changed = 0;
 	/* An odd value left by an rlcd that died mid-write is finished here;
 	 * its buckets may hold a TAT of either unit: each is kept within a
@@ -252,16 +250,21 @@ uint32_t rlc_retune_apply(void *seg, const void *want, uint64_t now_ns)
 			continue;
 		changed++;
 		old_step = dst[i].step_ns;
-		old_burst = (uint64_t)dst[i].effective * dst[i].step_ns;
 		limit_set(&dst[i], &src[i]);
+		if (dst[i].algorithm != RLC_ALGO_BUCKET)
+			continue;
+		/* takes still deciding on the old burst may go that far ahead */
+		if (dst[i].burst_max_ms < src[i].burst_max_ms)
+			dst[i].burst_max_ms = src[i].burst_max_ms;
 		/* the step may stay while the burst shrinks: rescale every change */
-		if (dst[i].algorithm == RLC_ALGO_BUCKET)
-			bucket_rescale(&dst[i], old_step, old_burst, now_ns);
+		bucket_rescale(&dst[i], old_step, now_ns);
 	}
 	for (i = 0; unfinished && i < w->limits_count; i++)
-		if (dst[i].algorithm == RLC_ALGO_BUCKET)
-			bucket_rescale(&dst[i], dst[i].step_ns,
-				       (uint64_t)dst[i].effective * dst[i].step_ns, now_ns);
+		if (dst[i].algorithm == RLC_ALGO_BUCKET) {
+			if (dst[i].burst_max_ms < rlc_layout_burst_ms(&dst[i]))
+				dst[i].burst_max_ms = rlc_layout_burst_ms(&dst[i]);
+			bucket_rescale(&dst[i], dst[i].step_ns, now_ns);
+		}
 	for (i = 0; i < w->exchanges_count; i++) {
 		xd[i].dialect = xs[i].dialect;
 		xd[i].breaker_failures = xs[i].breaker_failures;
