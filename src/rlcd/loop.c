@@ -11,7 +11,9 @@
 #include <liburing.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "modes.h"
+#include "notify.h"
 #include "rlc/clock.h"
 
 /* How often dead clients' records are looked for: each look reads /proc. */
@@ -25,7 +27,9 @@ struct loop {
 	struct __kernel_timespec at; /* read by the kernel until the timer fires */
 	uint64_t next_ns;            /* next beat, CLOCK_MONOTONIC */
 	uint64_t swept_ns;           /* last sweep; 0, so the first beat sweeps */
-	const struct rlc_config *cfg; /* what the segment was laid out from */
+	struct rlc_config *cfg;      /* what the segment was laid out from */
+	struct rlcd_stats stats;     /* reloads, for the metrics */
+	struct rlc_metrics *metrics; /* NULL: none served */
 };
 
 static void stop_signals(sigset_t *set)
@@ -44,7 +48,13 @@ int rlc_loop_block_signals(void)
 	return sigprocmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -errno;
 }
 
-/* Two requests are in flight at most, so the 4-entry ring always has room. */
+/*
+ * In flight at most: the timer, the signal poll, the metrics accept and one
+ * request per metrics connection; the ring has room for them all.
+ */
+#define RING_ENTRIES 32
+_Static_assert(RING_ENTRIES >= 3 + RLC_METRICS_CONNS, "every request in flight has an entry");
+
 static void arm_timer(struct loop *l)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&l->ring);
@@ -75,13 +85,16 @@ static int on_timer(struct loop *l, struct rlc_shm *shm, uint64_t period_ns, int
 	unsigned freed;
 
 	if (res < 0 && res != -ETIME) {
-		rlc_log("heartbeat timer: %s", strerror(-res));
+		rlc_log_err("heartbeat timer: %s", strerror(-res));
 		return res;
 	}
 	now = rlc_now_ns();
 	if ((res = rlc_shm_watch(shm, now)))
 		return res;
 	rlc_shm_beat(shm, now);
+	rlc_notify_beat(now);
+	if (l->metrics)
+		rlc_metrics_tick(l->metrics, &l->ring, now);
 	rlc_modes_expire(shm->name, shm->base, &shm->layout, l->cfg, now);
 	if (now - l->swept_ns >= SWEEP_NS) {
 		freed = rlc_shm_reap(shm);
@@ -105,7 +118,7 @@ static int on_signals(struct loop *l, int res)
 	ssize_t n;
 
 	if (res < 0) {
-		rlc_log("signalfd poll: %s", strerror(-res));
+		rlc_log_err("signalfd poll: %s", strerror(-res));
 		return res;
 	}
 	while ((n = read(l->sfd, &si, sizeof(si))) == (ssize_t)sizeof(si)) {
@@ -120,17 +133,28 @@ static int on_signals(struct loop *l, int res)
 	}
 	if (n < 0 && errno != EAGAIN && errno != EINTR) {
 		res = -errno;
-		rlc_log("signalfd read: %s", strerror(-res));
+		rlc_log_err("signalfd read: %s", strerror(-res));
 		return res;
 	}
 	arm_signals(l);
 	return 0;
 }
 
-int rlc_loop_run(struct rlc_shm *shm, const struct rlc_config *cfg)
+/* Hand completion `tag` to whoever queued it.  Returns as on_timer or on_signals. */
+static int dispatch(struct loop *l, struct rlc_shm *shm, uint64_t tag, int res)
 {
-	const uint64_t period_ns = cfg->heartbeat_ns;
-	struct loop l = { .sfd = -1, .cfg = cfg };
+	if (tag == EV_TIMER)
+		return on_timer(l, shm, l->cfg->heartbeat_ns, res);
+	if (tag == EV_SIGNAL)
+		return on_signals(l, res);
+	if (l->metrics && rlc_metrics_owns(tag))
+		rlc_metrics_complete(l->metrics, &l->ring, tag, res, shm, &l->stats);
+	return 0;
+}
+
+int rlc_loop_run(struct rlc_shm *shm, struct rlc_config *cfg, struct rlc_metrics *metrics)
+{
+	struct loop l = { .sfd = -1, .cfg = cfg, .metrics = metrics };
 	struct io_uring_cqe *cqe;
 	sigset_t set;
 	uint64_t tag;
@@ -140,18 +164,20 @@ int rlc_loop_run(struct rlc_shm *shm, const struct rlc_config *cfg)
 	l.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (l.sfd < 0) {
 		err = -errno;
-		rlc_log("signalfd: %s", strerror(-err));
+		rlc_log_err("signalfd: %s", strerror(-err));
 		return err;
 	}
-	err = io_uring_queue_init(4, &l.ring, 0);
+	err = io_uring_queue_init(RING_ENTRIES, &l.ring, 0);
 	if (err < 0) {
-		rlc_log("io_uring_queue_init: %s", strerror(-err));
+		rlc_log_err("io_uring_queue_init: %s", strerror(-err));
 		close(l.sfd);
 		return err;
 	}
-	l.next_ns = rlc_now_ns() + period_ns;
+	l.next_ns = rlc_now_ns() + cfg->heartbeat_ns;
 	arm_timer(&l);
 	arm_signals(&l);
+	if (metrics)
+		rlc_metrics_start(metrics, &l.ring);
 	for (;;) {
 		err = io_uring_submit(&l.ring);
 		if (err >= 0)
@@ -159,17 +185,19 @@ int rlc_loop_run(struct rlc_shm *shm, const struct rlc_config *cfg)
 		if (err == -EINTR)
 			continue;
 		if (err < 0) {
-			rlc_log("io_uring: %s", strerror(-err));
+			rlc_log_err("io_uring: %s", strerror(-err));
 			break;
 		}
 		tag = io_uring_cqe_get_data64(cqe);
 		res = cqe->res;
 		io_uring_cqe_seen(&l.ring, cqe);
-		err = tag == EV_TIMER ? on_timer(&l, shm, period_ns, res) : on_signals(&l, res);
+		err = dispatch(&l, shm, tag, res);
 		if (err)
 			break;
 	}
 	io_uring_queue_exit(&l.ring);
+	if (metrics)
+		rlc_metrics_close(metrics);
 	close(l.sfd);
 	return err == 1 ? 0 : err;
 }

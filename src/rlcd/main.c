@@ -18,6 +18,8 @@
 #include "layout.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
+#include "notify.h"
 #include "shm.h"
 #include "duration.h"
 #include "value.h"
@@ -80,7 +82,7 @@ static int printed(int status)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return status;
-	rlc_log("write error: %s", strerror(errno ? errno : EIO));
+	rlc_log_err("write error: %s", strerror(errno ? errno : EIO));
 	return EXIT_FAILURE;
 }
 
@@ -202,28 +204,38 @@ static void print_summary(const struct rlc_config *cfg, const char *file, const 
 	       rlc_layout_size(cfg));
 }
 
-static int run(const struct rlc_config *cfg, const char *file, const char *name)
+static int run(struct rlc_config *cfg, const char *file, const char *name)
 {
+	struct rlc_metrics metrics;
 	struct rlc_shm shm;
 	char why[1024], beat[32];
 	int err;
 
 	if ((err = rlc_loop_block_signals())) {
-		rlc_log("sigprocmask: %s", strerror(-err));
+		rlc_log_err("sigprocmask: %s", strerror(-err));
 		return EXIT_FAILURE;
 	}
 	/* A log reader that goes away (rlcd 2>&1 | less) must not kill rlcd. */
 	signal(SIGPIPE, SIG_IGN);
 	if (rlc_shm_open(&shm, name, cfg, why, sizeof(why)) != 0) {
-		rlc_log("%s", why);
+		rlc_log_err("%s", why);
 		return EXIT_FAILURE;
 	}
 	rlc_duration_format(beat, sizeof(beat), cfg->heartbeat_ns, 0);
-	rlc_log("%s: %s, generation %" PRIu64 ": %" PRIu32 " limit%s from %s, %" PRIu32
-		" client records, heartbeat %s",
-		name, shm.adopted ? "adopted (counts kept)" : "created", shm.generation,
-		cfg->limits_count, cfg->limits_count == 1 ? "" : "s", file, cfg->clients, beat);
-	err = rlc_loop_run(&shm, cfg);
+	snprintf(why, sizeof(why),
+		 "%s: %s, generation %" PRIu64 ": %" PRIu32 " limit%s from %s, %" PRIu32
+		 " client records, heartbeat %s",
+		 name, shm.adopted ? "adopted (counts kept)" : "created", shm.generation,
+		 cfg->limits_count, cfg->limits_count == 1 ? "" : "s", file, cfg->clients, beat);
+	rlc_log("%s", why);
+	if (cfg->metrics.set && rlc_metrics_open(&metrics, &cfg->metrics, name) != 0) {
+		rlc_shm_close(&shm);
+		return EXIT_FAILURE;
+	}
+	/* the segment is open and published: bots may start */
+	rlc_notify_ready(why);
+	err = rlc_loop_run(&shm, cfg, cfg->metrics.set ? &metrics : NULL);
+	rlc_notify_stopping();
 	rlc_shm_close(&shm);
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -241,14 +253,14 @@ int main(int argc, char **argv)
 
 	if (status != 0) {
 		/* Lost if fd 2 is the closed one; harmless then, as nothing took it. */
-		rlc_log("/dev/null: cannot open it onto a closed standard fd: %s", strerror(-status));
+		rlc_log_err("/dev/null: cannot open it onto a closed standard fd: %s", strerror(-status));
 		return EXIT_FAILURE;
 	}
 	status = parse_args(argc, argv, &a);
 	if (status >= 0)
 		return status;
 	if (load_config(a.config, &cfg, &file, why, sizeof(why)) != 0) {
-		rlc_log("%s", why);
+		rlc_log_err("%s", why);
 		return EXIT_CONFIG;
 	}
 	name = segment_name(a.segment, &cfg);
