@@ -96,6 +96,14 @@ try:
     with open(ini, "w") as f:
         f.write("[rlcd]\nheartbeat = 20ms\nclients = 8\nmetrics = 127.0.0.1:0\n\n")
         f.write(open(os.path.join(os.environ["RLC_SOURCE_ROOT"], "etc/binance-usdm.ini")).read())
+    # -- only loopback --
+    bad = os.path.join(tmp, "bad.ini")
+    for addr, why in (("10.0.0.1:9477", "is not a loopback address"), ("[::2]:1", "is not the loopback"),
+                      ("localhost:9477", "names are not looked up"), ("127.0.0.1:65536", "port")):
+        open(bad, "w").write("[rlcd]\nmetrics = %s\n[limit a.b]\ncapacity = 1\ninterval = 1s\n" % addr)
+        r = subprocess.run([RLCD, "--check", bad], capture_output=True, text=True, env=env)
+        if r.returncode != 1 or "%s: [rlcd] metrics: " % bad not in r.stderr or why not in r.stderr:
+            fail("metrics = %s: exit %d, %r" % (addr, r.returncode, r.stderr))
     rlcd = subprocess.Popen([RLCD, "-c", ini, "-s", SEG], stderr=open(LOG, "w"), env=env)
     m = until("rlcd logs the metrics address",
               lambda: re.search(r"metrics: serving http://127\.0\.0\.1:(\d+)/metrics", open(LOG).read()))
