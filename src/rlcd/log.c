@@ -36,6 +36,9 @@ static int to_journal(void)
 	return journal;
 }
 
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
 static void vlog(int level, const char *fmt, va_list ap)
 {
 	char line[1024];
