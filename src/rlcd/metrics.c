@@ -15,6 +15,14 @@
 
 /* Room before the body for the status line and headers. */
 #define HEAD_ROOM 256
+/*
+ * A connection's kernel send buffer (the kernel doubles it).  Without a
+ * fixed size the kernel grows it to megabytes and takes a whole response
+ * off rlcd at once, to hold for a reader that never reads, past rlcd's
+ * deadline and outside its bounds; held small, the rest waits in rlcd's
+ * buffer, which the response deadline frees.
+ */
+#define SEND_BUFFER (32 << 10)
 
 #define CLOSE_HEADERS "Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n"
 static const char resp_400[] = "HTTP/1.1 400 Bad Request\r\n" CLOSE_HEADERS
@@ -209,7 +217,10 @@ static void on_accept(struct rlc_metrics *m, struct io_uring *ring, int res)
 		m->served.dropped[RLC_DROP_BUSY]++;
 	} else {
 		struct rlc_metrics_conn *c = &m->conn[i];
+		int size = SEND_BUFFER;
 
+		/* best effort: without it the deadline still frees rlcd's buffer */
+		setsockopt(res, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 		c->fd = res;
 		c->sending = c->dropped = 0;
 		c->got = c->sent = c->len = 0;

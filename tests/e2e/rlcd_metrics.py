@@ -227,6 +227,31 @@ try:
     if dropped("malformed") < 1:
         fail("the garbage is not counted as malformed")
 
+    # -- a scraper that never reads its response: dropped 5 s after the send began --
+    lazy = socket.socket()
+    lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)  # before connect: a small window
+    lazy.connect(("127.0.0.1", PORT))
+    before = dropped("timeout")
+    lazy.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+    t0 = time.monotonic()
+    until("a scrape beside the stalled response", lambda: scrape()[1] < 0.5, 2)
+    until("the stalled response dropped", lambda: dropped("timeout") > before, 7)
+    if time.monotonic() - t0 < 4.9:
+        fail("the stalled response was dropped before its 5 s")
+    got, lazy_len = b"", None
+    lazy.settimeout(2)
+    try:
+        while True:
+            b = lazy.recv(1 << 16)
+            if not b:
+                break
+            got += b
+    except (ConnectionResetError, socket.timeout):
+        pass
+    m = re.search(rb"Content-Length: (\d+)\r\n\r\n", got)
+    if m and len(got) - m.end() >= int(m.group(1)):
+        fail("the stalled response was sent whole: the test stalled nothing")
+
     # -- more idle connections than slots --
     idle = [connect() for _ in range(20)]
     extra = sum(closed_by_peer(s, 0.3) for s in idle)
