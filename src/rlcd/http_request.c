@@ -22,12 +22,12 @@ static const char *line_end(const char *at, const char *end)
 	return memchr(at, '\n', (size_t)(end - at));
 }
 
-/* The line [at, nl) without a CR before the '\n'; -1 for a CR elsewhere. */
-static int trim_cr(const char *at, const char **nl)
+/* The line [at, nl) without a CR before its '\n' (a CR elsewhere is a
+ * control byte, which the line's own check refuses). */
+static void trim_cr(const char *at, const char **nl)
 {
 	if (*nl > at && (*nl)[-1] == '\r')
 		(*nl)--;
-	return memchr(at, '\r', (size_t)(*nl - at)) ? -1 : 0;
 }
 
 /*
@@ -78,7 +78,8 @@ static enum rlc_http_parse request_line(const char *buf, const char *end,
 	if (!nl)
 		return RLC_HTTP_BAD; /* something after the version */
 	*next = nl + 1;
-	return trim_cr(p, &nl) || nl != p ? RLC_HTTP_BAD : RLC_HTTP_DONE;
+	trim_cr(p, &nl);
+	return nl != p ? RLC_HTTP_BAD : RLC_HTTP_DONE;
 }
 
 /* One header line [at, nl): "NAME: VALUE", no control bytes but HTAB. */
@@ -108,8 +109,7 @@ enum rlc_http_parse rlc_http_request_parse(const char *buf, size_t len,
 	for (; (nl = line_end(at, end)); at = nl + 1) {
 		const char *stop = nl;
 
-		if (trim_cr(at, &stop))
-			return RLC_HTTP_BAD;
+		trim_cr(at, &stop);
 		if (stop == at) {
 			*req = r;
 			return RLC_HTTP_DONE;
