@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -27,9 +28,11 @@ struct loop {
 	struct __kernel_timespec at; /* read by the kernel until the timer fires */
 	uint64_t next_ns;            /* next beat, CLOCK_MONOTONIC */
 	uint64_t swept_ns;           /* last sweep; 0, so the first beat sweeps */
-	struct rlc_config *cfg;      /* what the segment was laid out from */
-	struct rlcd_stats stats;     /* reloads, for the metrics */
-	struct rlc_metrics *metrics; /* NULL: none served */
+	struct rlc_config *cfg;        /* what the segment holds: replaced by a reload */
+	const struct rlc_source *src;  /* where a reload reads it */
+	struct rlc_shm *shm;
+	struct rlcd_stats stats;       /* reloads, for the metrics */
+	struct rlc_metrics *metrics;   /* NULL: none served */
 };
 
 static void stop_signals(sigset_t *set)
@@ -79,7 +82,7 @@ static void arm_signals(struct loop *l)
  * A look at the segment's file, a beat, and a sweep when one is due.
  * Returns 0, the timer's -errno, or -EBADMSG when the file was truncated.
  */
-static int on_timer(struct loop *l, struct rlc_shm *shm, uint64_t period_ns, int res)
+static int on_timer(struct loop *l, struct rlc_shm *shm, int res)
 {
 	uint64_t now;
 	unsigned freed;
@@ -103,12 +106,31 @@ static int on_timer(struct loop *l, struct rlc_shm *shm, uint64_t period_ns, int
 				freed == 1 ? "" : "s");
 		l->swept_ns = now;
 	}
-	l->next_ns += period_ns;
+	l->next_ns += l->cfg->heartbeat_ns;
 	/* Behind (stopped, suspended): beat on from now rather than in a burst. */
 	if (l->next_ns <= now)
-		l->next_ns = now + period_ns;
+		l->next_ns = now + l->cfg->heartbeat_ns;
 	arm_timer(l);
 	return 0;
+}
+
+/* SIGHUP: reload (which logs what it did), counted, and told to systemd around it. */
+static void on_reload(struct loop *l)
+{
+	char status[384];
+	int err;
+
+	rlc_notify_reloading();
+	err = rlc_reload(l->shm, l->src, l->cfg);
+	l->stats.last_reload_ns = rlc_now_ns();
+	l->stats.last_reload_ok = err == 0;
+	if (err)
+		l->stats.reload_failures++;
+	else
+		l->stats.reloads++;
+	snprintf(status, sizeof(status), "%s: %s", l->shm->name,
+		 err ? "reload refused, running on the previous configuration" : "reloaded");
+	rlc_notify_ready(status);
 }
 
 /* Read the queued signals.  Returns 1 on a stop signal, 0, or -errno. */
@@ -123,8 +145,7 @@ static int on_signals(struct loop *l, int res)
 	}
 	while ((n = read(l->sfd, &si, sizeof(si))) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			rlc_log("SIGHUP: reloading the configuration is not supported yet; "
-				"running on unchanged");
+			on_reload(l);
 			continue;
 		}
 		rlc_log("%s: stopping; the segment stays for the bots and the next rlcd",
@@ -144,7 +165,7 @@ static int on_signals(struct loop *l, int res)
 static int dispatch(struct loop *l, struct rlc_shm *shm, uint64_t tag, int res)
 {
 	if (tag == EV_TIMER)
-		return on_timer(l, shm, l->cfg->heartbeat_ns, res);
+		return on_timer(l, shm, res);
 	if (tag == EV_SIGNAL)
 		return on_signals(l, res);
 	if (l->metrics && rlc_metrics_owns(tag))
@@ -152,9 +173,10 @@ static int dispatch(struct loop *l, struct rlc_shm *shm, uint64_t tag, int res)
 	return 0;
 }
 
-int rlc_loop_run(struct rlc_shm *shm, struct rlc_config *cfg, struct rlc_metrics *metrics)
+int rlc_loop_run(struct rlc_shm *shm, const struct rlc_source *src, struct rlc_config *cfg,
+		 struct rlc_metrics *metrics)
 {
-	struct loop l = { .sfd = -1, .cfg = cfg, .metrics = metrics };
+	struct loop l = { .sfd = -1, .cfg = cfg, .src = src, .shm = shm, .metrics = metrics };
 	struct io_uring_cqe *cqe;
 	sigset_t set;
 	uint64_t tag;

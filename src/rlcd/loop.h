@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "reload.h"
 #include "shm.h"
 
 struct rlc_metrics;
@@ -37,12 +38,14 @@ int rlc_loop_block_signals(void);
  * (rlc_modes_expire) and drop metrics connections past their deadlines;
  * free dead clients' records about once a second; serve `metrics` (opened
  * by rlc_metrics_open(), or NULL for none) in between; until SIGTERM or
- * SIGINT.  SIGHUP is logged and ignored.  The loop holds `cfg` (a reload
- * may swap what it points to) and a struct rlcd_stats.  Needs
+ * SIGINT.  SIGHUP reloads the configuration from *src into the segment
+ * and *cfg (rlc_reload), between RELOADING=1 and READY=1 to systemd, and
+ * counts it in the loop's struct rlcd_stats.  Needs
  * rlc_loop_block_signals() first.  Returns 0 on a stop signal, -EBADMSG
  * when the segment was truncated, or the -errno of a failing io_uring or
  * signalfd call (all logged).
  */
-int rlc_loop_run(struct rlc_shm *shm, struct rlc_config *cfg, struct rlc_metrics *metrics);
+int rlc_loop_run(struct rlc_shm *shm, const struct rlc_source *src, struct rlc_config *cfg,
+		 struct rlc_metrics *metrics);
 
 #endif /* RLCD_LOOP_H */
