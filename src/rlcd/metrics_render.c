@@ -2,6 +2,7 @@
 #include "metrics_render.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 #endif
 
 /* Lines per item, for the bound: a family's sample lines for one item. */
-#define LIMIT_LINES 8
+#define LIMIT_LINES 8 /* one per family of limit_families */
 #define SCOPE_LINES 6
 #define EXCHANGE_LINES 4
 #define FLOW_LINES (12 + 5 + RLC_ELAPSED_BUCKETS + 2) /* a client's or an endpoint's */
@@ -45,7 +46,9 @@ static void limit_labels(const struct rlc_usage *u, struct expo_label l[4])
 	l[3] = (struct expo_label){ "algorithm", algorithm_name(u->algorithm) };
 }
 
-enum limit_field { L_CAPACITY, L_EFFECTIVE, L_USED, L_INTERVAL };
+enum limit_field {
+	L_CAPACITY, L_EFFECTIVE, L_USED, L_INTERVAL, L_GRANTS, L_REFUSALS, L_REFUNDS, L_OBSERVED
+};
 
 static const struct {
 	const char *name, *type, *help;
@@ -55,7 +58,37 @@ static const struct {
 	{ "rlc_limit_effective", "gauge", "What may be granted: N less the buffer.", L_EFFECTIVE },
 	{ "rlc_limit_used", "gauge", "Weight counted on the limit now.", L_USED },
 	{ "rlc_limit_interval_seconds", "gauge", "Interval W of the limit.", L_INTERVAL },
+	{ "rlc_limit_grants_total", "counter", "Grants that took weight from the limit.",
+	  L_GRANTS },
+	{ "rlc_limit_refusals_total", "counter", "Requests the limit refused.", L_REFUSALS },
+	{ "rlc_limit_refunds_total", "counter", "Grants refunded on the limit.", L_REFUNDS },
+	{ "rlc_limit_observed_total", "counter", "Usage headers that raised the limit's count.",
+	  L_OBSERVED },
 };
+
+/* Field `f` of *u. */
+static uint64_t limit_value(const struct rlc_usage *u, enum limit_field f)
+{
+	switch (f) {
+	case L_CAPACITY:
+		return u->capacity;
+	case L_EFFECTIVE:
+		return u->effective;
+	case L_USED:
+		return u->used;
+	case L_INTERVAL:
+		return u->interval_ns;
+	case L_GRANTS:
+		return u->grants;
+	case L_REFUSALS:
+		return u->refusals;
+	case L_REFUNDS:
+		return u->refunds;
+	case L_OBSERVED:
+		return u->observed;
+	}
+	return 0;
+}
 
 static void render_limits(struct expo *e, const struct rlc *h)
 {
@@ -76,9 +109,7 @@ static void render_limits(struct expo *e, const struct rlc *h)
 					(int64_t)u.interval_ns);
 			else
 				expo_u64(e, limit_families[f].name, l, 4, NULL,
-					 limit_families[f].field == L_CAPACITY	? u.capacity
-					 : limit_families[f].field == L_EFFECTIVE ? u.effective
-										  : u.used);
+					 limit_value(&u, limit_families[f].field));
 		}
 	}
 }
@@ -223,7 +254,7 @@ static void render_exchanges(struct expo *e, const struct rlc *h, uint64_t now)
 struct flow {
 	struct expo_label l[3];
 	unsigned n;
-	uint64_t grants, refusals, weight, refunded;
+	uint64_t grants, refusals, waits, wait_ns, weight, refunded;
 	struct rlc_outcome_counts out;
 };
 
@@ -242,6 +273,25 @@ static void family(struct expo *e, char *name, size_t cap, const struct flows *f
 	expo_family(e, name, type, help);
 }
 
+/* One counter family of every flow: `field` picks it out of each. */
+static void flow_counter(struct expo *e, const struct flows *fl, const char *suffix,
+			 const char *help, size_t field)
+{
+	char name[64];
+	uint32_t i;
+
+	family(e, name, sizeof(name), fl, suffix, "counter", help);
+	for (i = 0; i < fl->count; i++) {
+		const uint64_t *v = (const uint64_t *)((const char *)&fl->all[i] + field);
+
+		if (field == offsetof(struct flow, wait_ns))
+			expo_ns(e, name, fl->all[i].l, fl->all[i].n, NULL,
+				*v > INT64_MAX ? INT64_MAX : (int64_t)*v);
+		else
+			expo_u64(e, name, fl->all[i].l, fl->all[i].n, NULL, *v);
+	}
+}
+
 static void render_counters(struct expo *e, const struct flows *fl)
 {
 	static const char *const outcome[] = { "ok", "client_error", "limited", "server_error",
@@ -249,21 +299,18 @@ static void render_counters(struct expo *e, const struct flows *fl)
 	char name[64];
 	uint32_t i, o;
 
+	flow_counter(e, fl, "grants_total", "Requests granted.", offsetof(struct flow, grants));
+	flow_counter(e, fl, "refusals_total", "Requests refused.",
+		     offsetof(struct flow, refusals));
+	flow_counter(e, fl, "waits_total", "Waiting reserves that had to sleep.",
+		     offsetof(struct flow, waits));
+	flow_counter(e, fl, "wait_seconds_total", "Time those waits slept, in all.",
+		     offsetof(struct flow, wait_ns));
 	if (fl->clients) {
-		family(e, name, sizeof(name), fl, "grants_total", "counter", "Requests granted.");
-		for (i = 0; i < fl->count; i++)
-			expo_u64(e, name, fl->all[i].l, fl->all[i].n, NULL, fl->all[i].grants);
-		family(e, name, sizeof(name), fl, "refusals_total", "counter", "Requests refused.");
-		for (i = 0; i < fl->count; i++)
-			expo_u64(e, name, fl->all[i].l, fl->all[i].n, NULL, fl->all[i].refusals);
-		family(e, name, sizeof(name), fl, "weight_total", "counter",
-		       "Weight granted, summed over the limits taken.");
-		for (i = 0; i < fl->count; i++)
-			expo_u64(e, name, fl->all[i].l, fl->all[i].n, NULL, fl->all[i].weight);
-		family(e, name, sizeof(name), fl, "refunded_total", "counter",
-		       "Weight given back by refunds.");
-		for (i = 0; i < fl->count; i++)
-			expo_u64(e, name, fl->all[i].l, fl->all[i].n, NULL, fl->all[i].refunded);
+		flow_counter(e, fl, "weight_total", "Weight granted, summed over the limits taken.",
+			     offsetof(struct flow, weight));
+		flow_counter(e, fl, "refunded_total", "Weight given back by refunds.",
+			     offsetof(struct flow, refunded));
 	}
 	family(e, name, sizeof(name), fl, "responses_total", "counter",
 	       "Responses fed back, by outcome: ok (1xx-3xx), client_error (4xx but 418 and "
@@ -352,6 +399,8 @@ static int render_clients(struct expo *e, const struct rlc *h)
 		f->n = 3;
 		f->grants = ci.grants;
 		f->refusals = ci.refusals;
+		f->waits = ci.waits;
+		f->wait_ns = ci.wait_ns;
 		f->weight = ci.weight;
 		f->refunded = ci.refunded;
 		f->out = ci.outcomes;
@@ -367,6 +416,7 @@ static int render_clients(struct expo *e, const struct rlc *h)
 static int render_endpoints(struct expo *e, const struct rlc *h)
 {
 	struct flows fl = { "rlc_endpoint", 0, NULL, 0 };
+	struct rlc_endpoint_counts n = { 0 };
 	uint32_t i;
 
 	fl.all = calloc(h->cat.endpoints_count + 1, sizeof(*fl.all));
@@ -382,6 +432,11 @@ static int render_endpoints(struct expo *e, const struct rlc *h)
 		f->l[1] = (struct expo_label){ "endpoint", v->name };
 		f->n = 2;
 		rlc_endpoint_outcomes(h, i, &f->out);
+		rlc_endpoint_counters(h, i, &n);
+		f->grants = n.grants;
+		f->refusals = n.refusals;
+		f->waits = n.waits;
+		f->wait_ns = n.wait_ns;
 	}
 	render_counters(e, &fl);
 	render_histogram(e, &fl);
@@ -432,8 +487,11 @@ static void render_rlcd(struct expo *e, const struct rlc *h, const struct rlcd_s
 		 (int64_t)(wall - (now > start ? now - start : 0)));
 	one_u64(e, "rlc_client_records", "gauge", "Size of the clients table.",
 		h->layout.clients_count);
-	one_u64(e, "rlc_reloads_total", "counter", "Configuration reloads that applied.",
+	one_u64(e, "rlc_reloads_total", "counter", "Configuration reloads this rlcd applied.",
 		st->reloads);
+	one_u64(e, "rlc_segment_reloads_total", "counter",
+		"Reloads the segment's configuration has had, by every rlcd that served it.",
+		rlc_reloads(h));
 	one_u64(e, "rlc_reload_failures_total", "counter",
 		"Configuration reloads refused (the old configuration kept running).",
 		st->reload_failures);

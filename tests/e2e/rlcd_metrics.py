@@ -151,6 +151,11 @@ try:
         fail("a 12 ms response is not in the 25 ms bucket")
     if value(text, "rlc_endpoint_responses_total", endpoint="GET /fapi/v1/depth", outcome="ok") != 1:
         fail("the endpoint's ok response is not counted")
+    # rlctl reserve and rlc-take: two grants of the endpoint, on the IP weight
+    if value(text, "rlc_endpoint_grants_total", endpoint="GET /fapi/v1/depth") != 2 or \
+       value(text, "rlc_limit_grants_total", limit="binance-usdm.ip.weight") != 2 or \
+       value(text, "rlc_limit_refusals_total", limit="binance-usdm.ip.weight") != 0:
+        fail("the grants per limit and endpoint are not 2")
     if value(text, "rlc_exchange_mode", exchange="binance-usdm", mode="normal") != 1:
         fail("the exchange's mode is not normal")
     if value(text, "rlc_scope_blocked", scope="binance-usdm.ip", kind="ip") != 0:
@@ -163,6 +168,23 @@ try:
        value(text, "rlc_scope_block_info", scope="binance-usdm.ip", status="0") != 1 or \
        not 80 < value(text, "rlc_scope_block_remaining_seconds", scope="binance-usdm.ip") <= 90:
         fail("rlctl block does not show")
+
+    # -- reloads: one that applies, one refused --
+    def reloaded(n):
+        rlcd.send_signal(1)
+        until("reload %d logged" % n, lambda: open(LOG).read().count("reload") >= n)
+        return scrape()[0]
+    text = reloaded(1)
+    if value(text, "rlc_reloads_total") != 1 or value(text, "rlc_segment_reloads_total") != 1 or \
+       value(text, "rlc_reload_last_success") != 1 or value(text, "rlc_reload_failures_total") != 0:
+        fail("a reload that applied is not counted")
+    good = open(ini).read()
+    open(ini, "w").write(good + "\n[limit bad]\n")
+    text = reloaded(2)
+    open(ini, "w").write(good)
+    if value(text, "rlc_reloads_total") != 1 or value(text, "rlc_reload_failures_total") != 1 or \
+       value(text, "rlc_reload_last_success") != 0 or value(text, "rlc_segment_reloads_total") != 1:
+        fail("a refused reload is not counted as one")
 
     # -- other requests --
     rc, out, _ = curl("-o", "/dev/null", "-w", "%{http_code}", URL.replace("/metrics", "/x"))

@@ -3,7 +3,8 @@
 # rlcd under systemd: etc/rlcd.service passes `systemd-analyze verify`
 # (its ExecStart pointed at the built rlcd); rlcd under a fake
 # $NOTIFY_SOCKET (a python3 AF_UNIX datagram listener) says READY=1 with
-# a STATUS once the segment is published, STOPPING=1 on SIGTERM, and
+# a STATUS once the segment is published, RELOADING=1 then READY=1 around a
+# SIGHUP's reload, STOPPING=1 on SIGTERM, and
 # WATCHDOG=1 when $WATCHDOG_USEC asks for it; without $NOTIFY_SOCKET it
 # runs as before.  With $JOURNAL_STREAM naming its stderr, its lines carry
 # sd-daemon priorities (<6> info, <3> error) instead of "rlcd: "; with a
@@ -50,6 +51,10 @@ grep -q "READY=1 | STATUS=$seg: created, generation 1" "$tmp/notify.out" ||
 	fail "READY=1 without the start as its STATUS: $(cat "$tmp/notify.out")"
 published "$pid" || fail "READY=1 before the segment was published"
 wait_for "$tmp/notify.out" "WATCHDOG=1" || fail "no WATCHDOG=1 with WATCHDOG_USEC set"
+kill -HUP "$pid"
+wait_for "$tmp/notify.out" "STATUS=$seg: reloaded" || fail "no READY=1 after SIGHUP: $(cat "$tmp/notify.out")"
+grep -A1 "^RELOADING=1 | MONOTONIC_USEC=[0-9]*$" "$tmp/notify.out" | grep -q "^READY=1 | STATUS=$seg: reloaded" ||
+	fail "SIGHUP is not RELOADING=1, then READY=1: $(cat "$tmp/notify.out")"
 stop_rlcd TERM || fail "rlcd exited $? on SIGTERM"
 poll eval '! kill -0 $listener 2>/dev/null' || fail "no STOPPING=1: $(cat "$tmp/notify.out")"
 grep -q "STOPPING=1" "$tmp/notify.out" || fail "no STOPPING=1"
