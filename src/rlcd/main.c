@@ -110,7 +110,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 's':
 			if (rlc_segment_name_check(optarg, why, sizeof(why)) != 0) {
-				rlc_log("-s: %s", why);
+				rlc_log_err("-s: %s", why);
 				return EXIT_USAGE;
 			}
 			a->segment = optarg;
@@ -130,16 +130,16 @@ static int parse_args(int argc, char **argv, struct args *a)
 			fwrite(rlc_config_builtin, 1, rlc_config_builtin_size, stdout);
 			return printed(EXIT_SUCCESS);
 		case ':':
-			rlc_log("-%c needs an argument", optopt);
+			rlc_log_err("-%c needs an argument", optopt);
 			fputs(usage, stderr);
 			return EXIT_USAGE;
 		default: /* optopt is 0 for an unknown long option */
 			/* a known long option given a value it takes none of sets
 			 * optopt to its short name: name what was typed */
 			if (optopt && strncmp(argv[optind - 1], "--", 2) != 0)
-				rlc_log("unknown option -%c", optopt);
+				rlc_log_err("unknown option -%c", optopt);
 			else
-				rlc_log("unknown option %s", argv[optind - 1]);
+				rlc_log_err("unknown option %s", argv[optind - 1]);
 			fputs(usage, stderr);
 			return EXIT_USAGE;
 		}
@@ -148,7 +148,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	if (a->check && !a->config && optind < argc)
 		a->config = argv[optind++];
 	if (optind < argc) {
-		rlc_log("unexpected argument \"%s\"", argv[optind]);
+		rlc_log_err("unexpected argument \"%s\"", argv[optind]);
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 	}
 	name = segment_name(a.segment, &cfg);
 	if (!a.segment && rlc_segment_name_check(name, why, sizeof(why)) != 0) {
-		rlc_log("$%s: %s", RLC_SEGMENT_ENV, why);
+		rlc_log_err("$%s: %s", RLC_SEGMENT_ENV, why);
 		status = EXIT_USAGE;
 	} else if (a.check) {
 		print_summary(&cfg, file, name);
