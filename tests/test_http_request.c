@@ -33,6 +33,18 @@ static void complete(const char *text, int status)
 		assert_int_equal(rlc_http_request_parse(text, k, &r), RLC_HTTP_MORE);
 }
 
+/* Each of the `n` texts parses to `want`. */
+static void each_is(const char *const *texts, size_t n, enum rlc_http_parse want)
+{
+	struct rlc_http_request r;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		print_message("%s\n", texts[i]);
+		assert_int_equal(parse(texts[i], &r), want);
+	}
+}
+
 static void test_http_request_scrapers(void **state)
 {
 	struct rlc_http_request r;
@@ -78,12 +90,8 @@ static void test_http_request_bad(void **state)
 		"GET /metrics HTTP/1.1\r\nA: b\rc\r\n\r\n",
 		"GET /metrics HTTP/1.1\r\nA b: c\r\n\r\n",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		print_message("%s\n", bad[i]);
-		assert_int_equal(parse(bad[i], &r), RLC_HTTP_BAD);
-	}
+	each_is(bad, sizeof(bad) / sizeof(bad[0]), RLC_HTTP_BAD);
 	/* a bad header is bad once its line is whole, not before */
 	assert_int_equal(parse("GET /metrics HTTP/1.1\r\nNo colon", &r), RLC_HTTP_MORE);
 	(void)state;
@@ -103,12 +111,8 @@ static void test_http_request_not_http(void **state)
 		"SSH-2.0-OpenSSH_9.2p1\r\n",
 		"AVERYLONGMETHODNAME /metrics HTTP/1.1\r\n",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
-		print_message("%s\n", junk[i]);
-		assert_int_equal(parse(junk[i], &r), RLC_HTTP_NOT_HTTP);
-	}
+	each_is(junk, sizeof(junk) / sizeof(junk[0]), RLC_HTTP_NOT_HTTP);
 	/* as soon as the first bytes tell: one byte of TLS, the "H" of FTP */
 	assert_int_equal(rlc_http_request_parse("\x16", 1, &r), RLC_HTTP_NOT_HTTP);
 	assert_int_equal(parse("GET /metrics F", &r), RLC_HTTP_NOT_HTTP);
