@@ -203,7 +203,7 @@ static void test_config_unknown_key(void **state)
 		"rlc.ini: [limit a.b] capcity: unknown key; did you mean capacity?");
 	refused("[rlcd]\nport = 80\n[limit a.b]\ncapacity = 5\ninterval = 1m\n",
 		"rlc.ini: [rlcd] port: unknown key; this section takes segment, mode, group, "
-		"clients, heartbeat");
+		"clients, heartbeat, metrics");
 }
 
 static void test_config_key_outside_section(void **state)

@@ -9,6 +9,7 @@ rlc_packages=(
 	liburing-dev libiniparser-dev libcmocka-dev scdoc
 	spin redis-server libhiredis-dev
 	clang-14 libclang-rt-14-dev
+	libsystemd-dev prometheus curl systemd
 )
 
 rlc_install_deps() {

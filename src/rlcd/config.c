@@ -18,6 +18,7 @@
 
 #include "ini.h"
 #include "layout.h"
+#include "metrics_addr.h"
 #include "parse.h"
 #include "rlc.h"
 #include "duration.h"
@@ -28,7 +29,8 @@
 /* "section:key" as iniparser keys it; its lines are at most 1024 bytes. */
 #define FULL_KEY_MAX 2050
 
-static const char *const rlcd_keys[] = { "segment", "mode", "group", "clients", "heartbeat", NULL };
+static const char *const rlcd_keys[] = { "segment", "mode",      "group",
+					 "clients", "heartbeat", "metrics", NULL };
 static const char *const limit_keys[] = { "scope",        "algorithm",      "capacity",
 					  "interval",     "slots",          "buffer",
 					  "reserve-high", "reserve-normal", "reserve-low",
@@ -476,6 +478,10 @@ static int read_rlcd(const struct parse *p, struct rlc_config *cfg)
 		return cfg_fail(p, s, "clients", "%s", why);
 	if (val)
 		cfg->clients = (uint32_t)n;
+	if ((err = cfg_lookup(p, s, "metrics", &val)))
+		return err;
+	if (val && rlc_metrics_addr_parse(val, &cfg->metrics, why, sizeof(why)))
+		return cfg_fail(p, s, "metrics", "%s", why);
 	return cfg_duration(p, s, "heartbeat", RLC_HEARTBEAT_MIN_NS, RLC_HEARTBEAT_MAX_NS,
 			    &cfg->heartbeat_ns);
 }

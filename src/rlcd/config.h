@@ -9,6 +9,8 @@
 
 #include "rlc/segment.h"
 
+#include "metrics_addr.h"
+
 struct rlc_limit_config {
 	char name[RLC_NAME_MAX];  /* e.g. binance-usdm.ip.weight, binance-usdm.main.orders-10s */
 	char scope[RLC_NAME_MAX]; /* e.g. binance-usdm.ip */
@@ -83,6 +85,7 @@ struct rlc_config {
 	gid_t gid;             /* `group` resolved; meaningful only when it is set */
 	uint32_t clients;      /* client records */
 	uint64_t heartbeat_ns; /* how often rlcd beats */
+	struct rlc_metrics_addr metrics; /* where to serve metrics; .set 0: nowhere */
 	/* Limits in segment order: every limit that is not an account's first
 	 * (file order), then each account's, account by account, template order. */
 	uint32_t limits_count;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -11,7 +12,9 @@
 #include <liburing.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "modes.h"
+#include "notify.h"
 #include "rlc/clock.h"
 
 /* How often dead clients' records are looked for: each look reads /proc. */
@@ -28,6 +31,8 @@ struct loop {
 	struct rlc_config *cfg;        /* what the segment holds: replaced by a reload */
 	const struct rlc_source *src;  /* where a reload reads it */
 	struct rlc_shm *shm;
+	struct rlcd_stats stats;       /* reloads, for the metrics */
+	struct rlc_metrics *metrics;   /* NULL: none served */
 };
 
 static void stop_signals(sigset_t *set)
@@ -46,7 +51,13 @@ int rlc_loop_block_signals(void)
 	return sigprocmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -errno;
 }
 
-/* Two requests are in flight at most, so the 4-entry ring always has room. */
+/*
+ * In flight at most: the timer, the signal poll, the metrics accept and one
+ * request per metrics connection; the ring has room for them all.
+ */
+#define RING_ENTRIES 32
+_Static_assert(RING_ENTRIES >= 3 + RLC_METRICS_CONNS, "every request in flight has an entry");
+
 static void arm_timer(struct loop *l)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&l->ring);
@@ -77,13 +88,16 @@ static int on_timer(struct loop *l, struct rlc_shm *shm, int res)
 	unsigned freed;
 
 	if (res < 0 && res != -ETIME) {
-		rlc_log("heartbeat timer: %s", strerror(-res));
+		rlc_log_err("heartbeat timer: %s", strerror(-res));
 		return res;
 	}
 	now = rlc_now_ns();
 	if ((res = rlc_shm_watch(shm, now)))
 		return res;
 	rlc_shm_beat(shm, now);
+	rlc_notify_beat(now);
+	if (l->metrics)
+		rlc_metrics_tick(l->metrics, &l->ring, now);
 	rlc_modes_expire(shm->name, shm->base, &shm->layout, l->cfg, now);
 	if (now - l->swept_ns >= SWEEP_NS) {
 		freed = rlc_shm_reap(shm);
@@ -100,6 +114,25 @@ static int on_timer(struct loop *l, struct rlc_shm *shm, int res)
 	return 0;
 }
 
+/* SIGHUP: reload (which logs what it did), counted, and told to systemd around it. */
+static void on_reload(struct loop *l)
+{
+	char status[384];
+	int err;
+
+	rlc_notify_reloading();
+	err = rlc_reload(l->shm, l->src, l->cfg);
+	l->stats.last_reload_ns = rlc_now_ns();
+	l->stats.last_reload_ok = err == 0;
+	if (err)
+		l->stats.reload_failures++;
+	else
+		l->stats.reloads++;
+	snprintf(status, sizeof(status), "%s: %s", l->shm->name,
+		 err ? "reload refused, running on the previous configuration" : "reloaded");
+	rlc_notify_ready(status);
+}
+
 /* Read the queued signals.  Returns 1 on a stop signal, 0, or -errno. */
 static int on_signals(struct loop *l, int res)
 {
@@ -107,12 +140,12 @@ static int on_signals(struct loop *l, int res)
 	ssize_t n;
 
 	if (res < 0) {
-		rlc_log("signalfd poll: %s", strerror(-res));
+		rlc_log_err("signalfd poll: %s", strerror(-res));
 		return res;
 	}
 	while ((n = read(l->sfd, &si, sizeof(si))) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			rlc_reload(l->shm, l->src, l->cfg); /* logs what it did */
+			on_reload(l);
 			continue;
 		}
 		rlc_log("%s: stopping; the segment stays for the bots and the next rlcd",
@@ -121,16 +154,29 @@ static int on_signals(struct loop *l, int res)
 	}
 	if (n < 0 && errno != EAGAIN && errno != EINTR) {
 		res = -errno;
-		rlc_log("signalfd read: %s", strerror(-res));
+		rlc_log_err("signalfd read: %s", strerror(-res));
 		return res;
 	}
 	arm_signals(l);
 	return 0;
 }
 
-int rlc_loop_run(struct rlc_shm *shm, const struct rlc_source *src, struct rlc_config *cfg)
+/* Hand completion `tag` to whoever queued it.  Returns as on_timer or on_signals. */
+static int dispatch(struct loop *l, struct rlc_shm *shm, uint64_t tag, int res)
 {
-	struct loop l = { .sfd = -1, .cfg = cfg, .src = src, .shm = shm };
+	if (tag == EV_TIMER)
+		return on_timer(l, shm, res);
+	if (tag == EV_SIGNAL)
+		return on_signals(l, res);
+	if (l->metrics && rlc_metrics_owns(tag))
+		rlc_metrics_complete(l->metrics, &l->ring, tag, res, shm, &l->stats);
+	return 0;
+}
+
+int rlc_loop_run(struct rlc_shm *shm, const struct rlc_source *src, struct rlc_config *cfg,
+		 struct rlc_metrics *metrics)
+{
+	struct loop l = { .sfd = -1, .cfg = cfg, .src = src, .shm = shm, .metrics = metrics };
 	struct io_uring_cqe *cqe;
 	sigset_t set;
 	uint64_t tag;
@@ -140,18 +186,20 @@ int rlc_loop_run(struct rlc_shm *shm, const struct rlc_source *src, struct rlc_c
 	l.sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (l.sfd < 0) {
 		err = -errno;
-		rlc_log("signalfd: %s", strerror(-err));
+		rlc_log_err("signalfd: %s", strerror(-err));
 		return err;
 	}
-	err = io_uring_queue_init(4, &l.ring, 0);
+	err = io_uring_queue_init(RING_ENTRIES, &l.ring, 0);
 	if (err < 0) {
-		rlc_log("io_uring_queue_init: %s", strerror(-err));
+		rlc_log_err("io_uring_queue_init: %s", strerror(-err));
 		close(l.sfd);
 		return err;
 	}
 	l.next_ns = rlc_now_ns() + cfg->heartbeat_ns;
 	arm_timer(&l);
 	arm_signals(&l);
+	if (metrics)
+		rlc_metrics_start(metrics, &l.ring);
 	for (;;) {
 		err = io_uring_submit(&l.ring);
 		if (err >= 0)
@@ -159,17 +207,19 @@ int rlc_loop_run(struct rlc_shm *shm, const struct rlc_source *src, struct rlc_c
 		if (err == -EINTR)
 			continue;
 		if (err < 0) {
-			rlc_log("io_uring: %s", strerror(-err));
+			rlc_log_err("io_uring: %s", strerror(-err));
 			break;
 		}
 		tag = io_uring_cqe_get_data64(cqe);
 		res = cqe->res;
 		io_uring_cqe_seen(&l.ring, cqe);
-		err = tag == EV_TIMER ? on_timer(&l, shm, res) : on_signals(&l, res);
+		err = dispatch(&l, shm, tag, res);
 		if (err)
 			break;
 	}
 	io_uring_queue_exit(&l.ring);
+	if (metrics)
+		rlc_metrics_close(metrics);
 	close(l.sfd);
 	return err == 1 ? 0 : err;
 }

@@ -18,6 +18,8 @@
 #include "layout.h"
 #include "log.h"
 #include "loop.h"
+#include "metrics.h"
+#include "notify.h"
 #include "reload.h"
 #include "shm.h"
 #include "duration.h"
@@ -81,7 +83,7 @@ static int printed(int status)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return status;
-	rlc_log("write error: %s", strerror(errno ? errno : EIO));
+	rlc_log_err("write error: %s", strerror(errno ? errno : EIO));
 	return EXIT_FAILURE;
 }
 
@@ -108,7 +110,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 's':
 			if (rlc_segment_name_check(optarg, why, sizeof(why)) != 0) {
-				rlc_log("-s: %s", why);
+				rlc_log_err("-s: %s", why);
 				return EXIT_USAGE;
 			}
 			a->segment = optarg;
@@ -128,16 +130,16 @@ static int parse_args(int argc, char **argv, struct args *a)
 			fwrite(rlc_config_builtin, 1, rlc_config_builtin_size, stdout);
 			return printed(EXIT_SUCCESS);
 		case ':':
-			rlc_log("-%c needs an argument", optopt);
+			rlc_log_err("-%c needs an argument", optopt);
 			fputs(usage, stderr);
 			return EXIT_USAGE;
 		default: /* optopt is 0 for an unknown long option */
 			/* a known long option given a value it takes none of sets
 			 * optopt to its short name: name what was typed */
 			if (optopt && strncmp(argv[optind - 1], "--", 2) != 0)
-				rlc_log("unknown option -%c", optopt);
+				rlc_log_err("unknown option -%c", optopt);
 			else
-				rlc_log("unknown option %s", argv[optind - 1]);
+				rlc_log_err("unknown option %s", argv[optind - 1]);
 			fputs(usage, stderr);
 			return EXIT_USAGE;
 		}
@@ -146,7 +148,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	if (a->check && !a->config && optind < argc)
 		a->config = argv[optind++];
 	if (optind < argc) {
-		rlc_log("unexpected argument \"%s\"", argv[optind]);
+		rlc_log_err("unexpected argument \"%s\"", argv[optind]);
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
@@ -192,29 +194,39 @@ static void print_summary(const struct rlc_config *cfg, const char *file, const 
 static int run(struct rlc_config *cfg, const struct rlc_source *src, const char *file,
 	       const char *name)
 {
+	struct rlc_metrics metrics;
 	struct rlc_shm shm;
 	char why[1024], beat[32];
 	int err;
 
 	if ((err = rlc_loop_block_signals())) {
-		rlc_log("sigprocmask: %s", strerror(-err));
+		rlc_log_err("sigprocmask: %s", strerror(-err));
 		return EXIT_FAILURE;
 	}
 	/* A log reader that goes away (rlcd 2>&1 | less) must not kill rlcd. */
 	signal(SIGPIPE, SIG_IGN);
 	if (rlc_shm_open(&shm, name, cfg, why, sizeof(why)) != 0) {
-		rlc_log("%s", why);
+		rlc_log_err("%s", why);
 		return EXIT_FAILURE;
 	}
 	rlc_duration_format(beat, sizeof(beat), cfg->heartbeat_ns, 0);
-	rlc_log("%s: %s, generation %" PRIu64 ": %" PRIu32 " limit%s from %s, %" PRIu32
-		" client records, heartbeat %s",
-		name, shm.adopted ? "adopted (counts kept)" : "created", shm.generation,
-		cfg->limits_count, cfg->limits_count == 1 ? "" : "s", file, cfg->clients, beat);
+	snprintf(why, sizeof(why),
+		 "%s: %s, generation %" PRIu64 ": %" PRIu32 " limit%s from %s, %" PRIu32
+		 " client records, heartbeat %s",
+		 name, shm.adopted ? "adopted (counts kept)" : "created", shm.generation,
+		 cfg->limits_count, cfg->limits_count == 1 ? "" : "s", file, cfg->clients, beat);
+	rlc_log("%s", why);
 	if (shm.retuned)
 		rlc_log("%s: the configuration changed %" PRIu32 " limit%s in place", name,
 			shm.retuned, shm.retuned == 1 ? "" : "s");
-	err = rlc_loop_run(&shm, src, cfg);
+	if (cfg->metrics.set && rlc_metrics_open(&metrics, &cfg->metrics, name) != 0) {
+		rlc_shm_close(&shm);
+		return EXIT_FAILURE;
+	}
+	/* the segment is open and published: bots may start */
+	rlc_notify_ready(why);
+	err = rlc_loop_run(&shm, src, cfg, cfg->metrics.set ? &metrics : NULL);
+	rlc_notify_stopping();
 	rlc_shm_close(&shm);
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -233,7 +245,7 @@ int main(int argc, char **argv)
 
 	if (status != 0) {
 		/* Lost if fd 2 is the closed one; harmless then, as nothing took it. */
-		rlc_log("/dev/null: cannot open it onto a closed standard fd: %s", strerror(-status));
+		rlc_log_err("/dev/null: cannot open it onto a closed standard fd: %s", strerror(-status));
 		return EXIT_FAILURE;
 	}
 	status = parse_args(argc, argv, &a);
@@ -241,12 +253,12 @@ int main(int argc, char **argv)
 		return status;
 	src.path = a.config;
 	if (rlc_source_load(&src, &cfg, &file, why, sizeof(why)) != 0) {
-		rlc_log("%s", why);
+		rlc_log_err("%s", why);
 		return EXIT_CONFIG;
 	}
 	name = segment_name(a.segment, &cfg);
 	if (!a.segment && rlc_segment_name_check(name, why, sizeof(why)) != 0) {
-		rlc_log("$%s: %s", RLC_SEGMENT_ENV, why);
+		rlc_log_err("$%s: %s", RLC_SEGMENT_ENV, why);
 		status = EXIT_USAGE;
 	} else if (a.check) {
 		print_summary(&cfg, file, name);
