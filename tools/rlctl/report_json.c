@@ -88,6 +88,7 @@ static void limit_object(FILE *out, const struct snapshot *s, uint32_t id)
 	json_string(out, u->name);
 	fprintf(out, ", \"scope\": ");
 	json_string(out, u->scope);
+	fprintf(out, ", \"scope_id\": %" PRIu32, l->scope);
 	fprintf(out, ", \"algorithm\": \"%s\", \"corrupt\": %s, \"used\": %s, \"effective\": %" PRIu32
 		     ", \"used_pct\": %s, \"capacity\": %" PRIu32 ", \"buffer_ppm\": %" PRIu32
 		     ", \"interval_ns\": %" PRIu64 ", \"window\": \"%s\", \"slots\": %" PRIu32,
@@ -216,7 +217,7 @@ static void outcomes_object(FILE *out, const struct snapshot_outcomes *o)
 	fprintf(out, "]}");
 }
 
-static void client_object(FILE *out, const struct snapshot_client *c)
+void report_json_client(FILE *out, const struct snapshot_client *c)
 {
 	fputc('{', out);
 	client_id(out, c);
@@ -307,7 +308,7 @@ void report_json(FILE *out, const struct snapshot *s, const struct health *hl)
 {
 	uint32_t i;
 
-	fprintf(out, "{");
+	fprintf(out, "{\"schema\": \"%s\", \"now_ns\": %" PRIu64 ",\n ", REPORT_SCHEMA, s->now_ns);
 	segment_object(out, s, hl);
 	fprintf(out, ",\n ");
 	health_object(out, hl);
@@ -329,7 +330,7 @@ void report_json(FILE *out, const struct snapshot *s, const struct health *hl)
 	fprintf(out, "],\n \"client_records\": %" PRIu32 ",\n \"clients\": [", s->client_records);
 	for (i = 0; i < s->clients_count; i++) {
 		fprintf(out, "%s\n  ", i ? "," : "");
-		client_object(out, &s->clients[i]);
+		report_json_client(out, &s->clients[i]);
 	}
 	fprintf(out, "],\n \"endpoints\": [");
 	for (i = 0; i < s->endpoints_count; i++) {

@@ -177,6 +177,7 @@ int snapshot_take(const struct rlc *h, const char *segment, const char *label,
 		}
 		l->exchange = h->limits[i].exchange;
 		l->account = h->limits[i].account;
+		l->scope = h->limits[i].scope;
 		l->kind = scope_kind(h, &h->limits[i]);
 	}
 	s->limits_count = h->limits_count;

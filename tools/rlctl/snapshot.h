@@ -19,6 +19,7 @@ struct snapshot_limit {
 	bool corrupt;           /* its shared state is one no interleaving produces */
 	uint32_t exchange;      /* index into the catalog's exchanges, or RLC_NONE */
 	uint32_t account;       /* index into the catalog's accounts, or RLC_NONE */
+	uint32_t scope;         /* its scope's id: index into snapshot.scope_states */
 	enum rlc_scope_kind kind; /* of its scope */
 };
 
