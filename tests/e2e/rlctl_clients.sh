@@ -11,24 +11,6 @@ take=${1:?usage: rlctl_clients.sh TAKE}
 . "$(dirname "$0")/rlcd_lib.sh"
 . "$(dirname "$0")/rlctl_lib.sh"
 
-healthy() {
-	ctl status
-	[ "$rc" -eq 0 ]
-}
-
-# hold NAME ARGS...: rlc-take ARGS, its stdin the FIFO $tmp/NAME.in, until
-# it has fed back; its pid in $NAME_pid, the FIFO's writing end in $NAME_fd.
-hold() {
-	local name=$1 fd
-	shift
-	mkfifo "$tmp/$name.in"
-	"$take" "$seg" "$@" <"$tmp/$name.in" >"$tmp/$name.out" 2>&1 &
-	eval "${name}_pid=$!"
-	exec {fd}>"$tmp/$name.in"
-	eval "${name}_fd=$fd"
-	wait_for "$tmp/$name.out" "fed " || fail "rlc-take $* did not feed back: $(cat "$tmp/$name.out")"
-}
-
 # row PID: the clients table's row of PID, its fields joined by one space.
 row() {
 	awk -v p="$1" '$2 == p { $1 = $1; print; exit }' "$tmp/out"
@@ -72,10 +54,7 @@ sys.exit(not (len(c) == 2 and (ok["record"], ok["grants"], ok["weight"], ok["out
 ctl status
 awk -v p="$ok_pid" '$1 == p { $1 = $1; print; exit }' "$tmp/out" |
 	grep -qx "$ok_pid rlc-take live 1 0 5 0 1 0 0 0 0 12ms" || fail "status's row of the 200"
-# the later one first: it holds the FIFO of the earlier one open too
-# shellcheck disable=SC2154
-exec {bad_fd}>&-
-wait "$bad_pid"
+release bad # the later one first (hold)
 poll eval '"$RLCTL" -s "$seg" clients | grep -q "^1 of 8 client records in use$"' ||
 	fail "a closed client still listed: $("$RLCTL" -s "$seg" clients)"
 echo "ok   clients: rows, JSON, a client gone"
@@ -97,6 +76,5 @@ ctl clients
 [ "$rc" -eq 0 ] && grep -q "^1 of 8 client records in use$" "$tmp/out" ||
 	fail "clients after rlcd stopped: exit $rc, $(cat "$tmp/out")"
 echo "ok   clients: bad input, rlcd stopped"
-exec {ok_fd}>&-
-wait "$ok_pid"
+release ok
 echo "all rlctl clients checks passed"

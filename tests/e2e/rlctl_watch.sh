@@ -27,7 +27,7 @@ trap 'tm kill-server 2>/dev/null || true; cleanup' EXIT
 
 # screen [-e]: the pane as it shows now (-e: with its colour sequences).
 screen() {
-	tm capture-pane -p "$@" -t w
+	tm capture-pane -p "$@" -t "$w"
 }
 
 # shows TEXT: poll until the pane shows TEXT (fixed string), 5 s at most.
@@ -40,29 +40,30 @@ shows() {
 	return 1
 }
 
-# run_in_pane COMMAND: a fresh session "w" running COMMAND under bash,
-# which then says how it exited and waits, so that the pane stays.
+# run_in_pane COMMAND: a fresh session, w$n, running COMMAND under bash,
+# which then says how it exited and waits, so that the pane stays.  The
+# session before it goes once the new one runs: the server, left with no
+# session, would exit under the next command.
+n=0
+w=
 run_in_pane() {
-	tm kill-session -t w 2>/dev/null || true
-	tm new-session -d -s w -x 120 -y 40 \
+	n=$((n + 1))
+	w=w$n
+	tm new-session -d -s "$w" -x 120 -y 40 \
 		"env -u NO_COLOR RLCTL='$RLCTL' SEG='$seg' bash -c '$1; echo \"exited \$?\"; read'"
+	[ "$n" -eq 1 ] || tm kill-session -t "w$((n - 1))"
 }
 
 # watch_pid: the pid of the rlctl that the pane's bash runs.
 watch_pid() {
 	local sh
-	sh=$(tm display-message -p -t w '#{pane_pid}')
+	sh=$(tm display-message -p -t "$w" '#{pane_pid}')
 	cat "/proc/$sh/task/$sh/children" 2>/dev/null | tr -d ' '
 }
 
 # alternate: the pane is on the alternate screen (1) or not (0).
 alternate() {
-	tm display-message -p -t w '#{alternate_on}'
-}
-
-healthy() {
-	ctl status
-	[ "$rc" -eq 0 ]
+	tm display-message -p -t "$w" '#{alternate_on}'
 }
 
 cp "$(dirname "$0")/two_accounts.ini" "$tmp/ex.ini"
@@ -92,7 +93,7 @@ screen -e | grep -F "ex1.ip.weight" | grep -qF $'\e[32m' ||
 [ "$(screen -J | awk '{ if (length($0) > w) w = length($0) } END { print w }')" -le 120 ] ||
 	fail "a line is wider than the pane"
 screen | grep -q '^LIMIT .* USAGE ' || fail "no USAGE column: $(screen)"
-tm send-keys -t w q
+tm send-keys -t "$w" q
 shows "exited 0" || fail "watch did not exit 0 on q: $(screen)"
 [ "$(alternate)" = 0 ] || fail "the alternate screen was not left"
 screen | grep -q "LIMIT" && fail "the report stayed on the main screen: $(screen)"
@@ -101,14 +102,14 @@ echo "ok   watch: drawn, redrawn, coloured, cut, stopped by q"
 echo "2. watch stops on Ctrl-C and on SIGTERM, exit 0, screen restored"
 run_in_pane '"$RLCTL" -s "$SEG" watch'
 shows "ex1.ip.weight" || fail "watch never drew the report: $(screen)"
-tm send-keys -t w C-c
+tm send-keys -t "$w" C-c
 shows "exited 0" || fail "watch did not exit 0 on Ctrl-C: $(screen)"
 [ "$(alternate)" = 0 ] || fail "the alternate screen was not left after Ctrl-C"
 run_in_pane '"$RLCTL" -s "$SEG" watch --interval 1h'
 shows "ex1.ip.weight" || fail "watch never drew the report: $(screen)"
-w=$(watch_pid)
-[ -n "$w" ] || fail "no rlctl under the pane's shell"
-kill -TERM "$w"
+pid_w=$(watch_pid)
+[ -n "$pid_w" ] || fail "no rlctl under the pane's shell"
+kill -TERM "$pid_w"
 shows "exited 0" || fail "watch did not exit 0 on SIGTERM: $(screen)"
 [ "$(alternate)" = 0 ] || fail "the alternate screen was not left after SIGTERM"
 echo "ok   watch: Ctrl-C and SIGTERM"
@@ -116,11 +117,11 @@ echo "ok   watch: Ctrl-C and SIGTERM"
 echo "3. a resize redraws at once, with wider bars"
 run_in_pane '"$RLCTL" -s "$SEG" watch --interval 1h'
 shows "100/900  [#.........]  11.1%" || fail "watch never drew the report: $(screen)"
-tm resize-window -t w -x 200 -y 40
+tm resize-window -t "$w" -x 200 -y 40
 # 200 columns leave 40 cells for the bar (its most): 11.1% fills 4
 shows "100/900  [####....................................]  11.1%" ||
 	fail "the resize did not redraw with a wider bar: $(screen)"
-tm send-keys -t w q
+tm send-keys -t "$w" q
 shows "exited 0" || fail "watch did not exit 0 on q after the resize: $(screen)"
 echo "ok   watch: resize"
 

@@ -5,15 +5,16 @@
 #include <stdio.h>
 
 #include "json.h"
-#include "output.h"
 #include "report.h"
-#include "rlctl.h"
 #include "status.h"
 
-static void clients_json(FILE *out, const struct snapshot *s)
+static void clients_json(FILE *out, const struct snapshot *s, const struct health *hl,
+			 const struct style *st)
 {
 	uint32_t i;
 
+	(void)hl;
+	(void)st;
 	fprintf(out, "{\"schema\": \"%s\", \"now_ns\": %" PRIu64 ", \"segment\": ", REPORT_CLIENTS_SCHEMA,
 		s->now_ns);
 	json_string(out, s->segment);
@@ -25,25 +26,15 @@ static void clients_json(FILE *out, const struct snapshot *s)
 	fprintf(out, "]}\n");
 }
 
+static void clients_text(FILE *out, const struct snapshot *s, const struct health *hl,
+			 const struct style *st)
+{
+	(void)hl;
+	(void)st;
+	report_clients_table(out, s, true);
+}
+
 int clients_run(const char *segment, bool json)
 {
-	struct status_source src;
-	struct snapshot snap;
-	struct health hl;
-	int status;
-
-	if ((status = status_open(segment, &src)) != 0)
-		return status;
-	if ((status = status_take(&src, &snap, &hl)) != 0) {
-		status_close(&src);
-		return status;
-	}
-	if (json)
-		clients_json(stdout, &snap);
-	else
-		report_clients_table(stdout, &snap, true);
-	status = output_close(RLCTL_EXIT_OK);
-	snapshot_free(&snap);
-	status_close(&src);
-	return status;
+	return status_print(segment, json ? clients_json : clients_text, &style_plain, false);
 }

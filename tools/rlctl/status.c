@@ -41,7 +41,8 @@ void status_close(struct status_source *src)
 	rlc_close(&src->h);
 }
 
-int status_run(const char *segment, bool json, const struct style *st)
+int status_print(const char *segment, status_report *report, const struct style *st,
+		 bool judged)
 {
 	struct status_source src;
 	struct snapshot snap;
@@ -54,16 +55,25 @@ int status_run(const char *segment, bool json, const struct style *st)
 		status_close(&src);
 		return status;
 	}
-	if (json)
-		report_json(stdout, &snap, &hl);
-	else
-		report_text_styled(stdout, &snap, &hl, st);
+	report(stdout, &snap, &hl, st);
 	/* Closed before the reason is written, so that the reason is the last
 	 * thing on screen, and so that a report that was lost is an error. */
-	status = output_close(hl.exit_code);
-	if (hl.exit_code != RLCTL_EXIT_OK)
+	status = output_close(judged ? hl.exit_code : RLCTL_EXIT_OK);
+	if (judged && hl.exit_code != RLCTL_EXIT_OK)
 		output_error("%s", hl.reason);
 	snapshot_free(&snap);
 	status_close(&src);
 	return status;
+}
+
+static void status_json(FILE *out, const struct snapshot *s, const struct health *hl,
+			const struct style *st)
+{
+	(void)st;
+	report_json(out, s, hl);
+}
+
+int status_run(const char *segment, bool json, const struct style *st)
+{
+	return status_print(segment, json ? status_json : report_text_styled, st, true);
 }

@@ -5,6 +5,7 @@
 #define RLCTL_STATUS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "health.h"
 #include "rlc.h"
@@ -35,11 +36,20 @@ int status_take(struct status_source *src, struct snapshot *snap, struct health 
 
 void status_close(struct status_source *src);
 
+/* A report of a reading, printed to `out` in style `st` (text reports only). */
+typedef void status_report(FILE *out, const struct snapshot *s, const struct health *hl,
+			   const struct style *st);
+
 /*
- * Print the report of segment `segment` to stdout, as JSON if `json`, else
- * as text in style `st`, close stdout, and print any problem as one line
- * on stderr.  Returns the exit status: an enum rlctl_exit value.
+ * Read segment `segment` once and print `report` of it to stdout, close
+ * stdout, and print any problem as one line on stderr: with `judged`, the
+ * health too (rlcd down, a corrupt limit), whose exit status is then the
+ * command's.  Returns the exit status: an enum rlctl_exit value.
  */
+int status_print(const char *segment, status_report *report, const struct style *st,
+		 bool judged);
+
+/* `rlctl status`: the report as text in style `st`, or as JSON if `json`. */
 int status_run(const char *segment, bool json, const struct style *st);
 
 #endif
