@@ -60,6 +60,7 @@ struct rlc {
 	char (*scopes)[RLC_NAME_MAX];  /* scope names, copied */
 	struct rlc_scope *scope_words; /* the scopes in the segment: only their words are read */
 	struct rlc_outcomes *outcomes; /* one per endpoint, in the segment */
+	struct rlc_endpoint_counters *counters; /* one per endpoint, in the segment */
 	struct rlc_catalog cat;        /* exchanges, accounts, endpoints: copied */
 	struct rlc_client *clients;
 	struct rlc_client *self; /* this process's record; NULL if read-only */
@@ -68,6 +69,7 @@ struct rlc {
 	struct rlc__guard_slot *guard; /* rlc/guard.h slot of the mapping; NULL: none */
 	uint64_t dev; /* st_dev and st_ino of the file rlc_open mapped */
 	uint64_t ino;
+	uint64_t config_seq; /* the header's config_seq this copy was taken at */
 	char why[384]; /* one-line reason the last failed call gave */
 };
 
@@ -97,6 +99,10 @@ struct rlc_usage {
 	uint32_t buffer_ppm;
 	uint64_t interval_ns;
 	uint64_t used; /* weight a grant would find counted now (window) or tokens in use (bucket) */
+	uint64_t grants;   /* grants that took weight from it, by every process */
+	uint64_t refusals; /* requests it refused */
+	uint64_t refunds;  /* grants refunded on it */
+	uint64_t observed; /* usage headers that raised its count */
 	const char *exchange; /* its exchange's name, or NULL */
 	const char *mode;     /* the exchange's mode in force, or NULL */
 	uint64_t mode_until_ns; /* when that mode ends (CLOCK_MONOTONIC); 0 for normal */
@@ -131,7 +137,17 @@ struct rlc_client_info {
 	uint64_t refusals;
 	uint64_t weight;
 	uint64_t refunded;
+	uint64_t waits;   /* waiting calls that slept */
+	uint64_t wait_ns; /* how long they slept, in all */
 	struct rlc_outcome_counts outcomes;
+};
+
+/* What one endpoint's requests were told, by every process (rlc_endpoint_counters). */
+struct rlc_endpoint_counts {
+	uint64_t grants;
+	uint64_t refusals;
+	uint64_t waits;   /* rlc_reserve_wait calls that slept */
+	uint64_t wait_ns; /* how long they slept, in all */
 };
 
 /*
@@ -188,6 +204,17 @@ static inline int rlc_segment_name_check(const char *name, char *why, size_t len
 	return -EINVAL;
 }
 
+/* Free the handle's copy of the configuration. */
+static inline void rlc__free_config(struct rlc *h)
+{
+	free(h->limits);
+	free(h->scopes);
+	rlc_catalog_free(&h->cat);
+	h->limits = NULL;
+	h->scopes = NULL;
+	h->limits_count = 0;
+}
+
 /* Free what rlc_attach allocated and forget the mapping. */
 static inline void rlc__detach(struct rlc *h)
 {
@@ -195,11 +222,7 @@ static inline void rlc__detach(struct rlc *h)
 		rlc_guard_remove(h->guard);
 		munmap(h->base, h->size);
 	}
-	free(h->limits);
-	free(h->scopes);
-	rlc_catalog_free(&h->cat);
-	h->limits = NULL;
-	h->scopes = NULL;
+	rlc__free_config(h);
 	h->base = NULL;
 	h->self = NULL;
 	h->guard = NULL;
@@ -250,6 +273,110 @@ static inline int rlc__copy_layout(struct rlc *h)
 }
 
 /*
+ * Copy the configuration on the read side of rlcd's seqlock (rlc/segment.h):
+ * config_seq even before the copy and unchanged after it.  Returns 0 with
+ * the copy in *h and h->config_seq set; -EAGAIN when rlcd was rewriting it
+ * (what was copied is left for the caller to free); or the copy's error,
+ * for a configuration that was not being rewritten.
+ */
+static inline int rlc__copy_config(struct rlc *h)
+{
+	/* Pairs with rlcd's release store of the even value after rewriting:
+	 * the copy sees every field of that configuration. */
+	uint64_t seq = rlc__load_acquire(&h->hdr->config_seq);
+	int err;
+
+	if (seq & 1u)
+		return -EAGAIN;
+	err = rlc__copy_layout(h);
+	/* The copy's loads come before the second read of config_seq: had
+	 * rlcd begun rewriting, its odd store (fenced before its writes) is
+	 * seen here. */
+	rlc__fence_acquire();
+	if (rlc__load_relaxed(&h->hdr->config_seq) != seq)
+		return rlc__fail(h->why, sizeof(h->why), -EAGAIN,
+				 "rlcd is rewriting the configuration (a reload)");
+	h->config_seq = seq;
+	return err;
+}
+
+/* How often, 1 ms apart, an open tries to copy past a reload in progress. */
+#define RLC__COPY_TRIES 1000
+
+/* rlc__copy_config, waiting out a reload rlcd is in the middle of. */
+static inline int rlc__copy_config_at_open(struct rlc *h)
+{
+	const struct timespec ms = { 0, 1000000 };
+	int err, tries = 0;
+
+	while ((err = rlc__copy_config(h)) == -EAGAIN && ++tries < RLC__COPY_TRIES) {
+		rlc__free_config(h);
+		nanosleep(&ms, NULL);
+	}
+	return err;
+}
+
+/*
+ * The slow path of rlc__refresh: take rlcd's new configuration, or keep the
+ * copy in use while rlcd is still writing it (looked at again next call).
+ * A new configuration that fails the checks of an open is kept out, and
+ * the handle goes on with its copy: a corrupt rewrite changes nothing.
+ */
+static inline int rlc__refresh_slow(struct rlc *h, uint64_t seq)
+{
+	struct rlc next = *h;
+	int err;
+
+	next.limits = NULL;
+	next.scopes = NULL;
+	memset(&next.cat, 0, sizeof(next.cat));
+	err = rlc__copy_config(&next);
+	if (err) {
+		rlc__free_config(&next);
+		if (err != -EAGAIN)
+			h->config_seq = seq;
+		return 0;
+	}
+	rlc__free_config(h);
+	h->limits = next.limits;
+	h->scopes = next.scopes;
+	h->cat = next.cat;
+	h->limits_count = next.limits_count;
+	h->config_seq = next.config_seq;
+	return 1;
+}
+
+/* Has rlcd reloaded since this handle copied the configuration?  One load. */
+RLC__HOT int rlc__refresh(struct rlc *h)
+{
+	/* Relaxed: it only decides whether to take the slow path, whose own
+	 * acquire load reads it again. */
+	uint64_t seq = rlc__load_relaxed(&h->hdr->config_seq);
+
+	return seq == h->config_seq ? 0 : rlc__refresh_slow(h, seq);
+}
+
+/*
+ * Take rlcd's reloaded configuration now, if there is one (every reserve
+ * and try does this first).  Names and pointers the handle gave out before
+ * (rlc_usage's names, say) stay valid until the handle's next refresh.
+ * Returns 1 when it took a new one, 0 when there was none (or rlcd is
+ * still writing it), -EINVAL for a bad handle.
+ */
+static inline int rlc_refresh(struct rlc *h)
+{
+	if (!h || !h->base)
+		return -EINVAL;
+	return rlc__refresh(h);
+}
+
+/* How many times rlcd has reloaded this segment's configuration. */
+static inline uint64_t rlc_reloads(const struct rlc *h)
+{
+	return h && h->base ? rlc__load_relaxed(&h->hdr->config_seq) / 2 : 0;
+}
+
+/*
  * Use the segment already mapped at `base` (`size` bytes, read and write
  * unless RLC_OPEN_READONLY): validate it, copy its immutable layout into
  * private memory and, unless RLC_OPEN_READONLY, register this process as
@@ -273,11 +400,12 @@ static inline int rlc_attach(struct rlc *h, void *base, size_t size, const char 
 	if ((err = rlc_segment_read_header(base, size, &h->layout, h->why, sizeof(h->why))))
 		return rlc__attach_fail(h, err);
 	h->hdr = (struct rlc_header *)base;
-	if ((err = rlc__copy_layout(h)))
+	if ((err = rlc__copy_config_at_open(h)))
 		return rlc__attach_fail(h, err);
 	h->clients = RLC__TABLE(struct rlc_client, base, h->layout.clients_off);
 	h->scope_words = RLC__TABLE(struct rlc_scope, base, h->layout.scopes_off);
 	h->outcomes = RLC__TABLE(struct rlc_outcomes, base, h->layout.outcomes_off);
+	h->counters = RLC__TABLE(struct rlc_endpoint_counters, base, h->layout.counters_off);
 	if (flags & RLC_OPEN_READONLY)
 		return 0;
 	idx = rlc_client_claim(h->clients, h->layout.clients_count, getpid(), client_name);
@@ -649,8 +777,11 @@ static inline int rlc__truncated(const struct rlc *h)
 	return rlc_guard_tripped(h->guard);
 }
 
-/* Check the handle and *g; a failed call leaves no grant rlc_refund takes. */
-static inline int rlc__start(const struct rlc *h, struct rlc_grant *g)
+/*
+ * Check the handle and *g, and take a reloaded configuration; a failed
+ * call leaves no grant rlc_refund takes.
+ */
+static inline int rlc__start(struct rlc *h, struct rlc_grant *g)
 {
 	if (!g)
 		return -EINVAL;
@@ -662,7 +793,10 @@ static inline int rlc__start(const struct rlc *h, struct rlc_grant *g)
 	g->priority = RLC_PRIO_NORMAL;
 	g->probe = -1;
 	g->probe_word = 0;
-	return h && h->self ? 0 : -EINVAL; /* a truncation: rlc__decided */
+	if (!h || !h->self)
+		return -EINVAL;
+	rlc__refresh(h); /* a truncation: rlc__decided */
+	return 0;
 }
 
 /* Add (id, weight) to *g, kept sorted by id: the fixed take order. */
@@ -685,7 +819,7 @@ static inline int rlc__add_part(struct rlc_grant *g, uint32_t id, uint32_t weigh
 }
 
 /* Check a request and copy it into *g sorted by id. */
-static inline int rlc__prepare(const struct rlc *h, const uint32_t *ids, const uint32_t *weights,
+static inline int rlc__prepare(struct rlc *h, const uint32_t *ids, const uint32_t *weights,
 			       unsigned n, struct rlc_grant *g)
 {
 	unsigned i;
@@ -745,6 +879,10 @@ static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, const struct 
 		g->refused_by = (int32_t)by;
 		g->retry_ns = rlc__waitable(err) ? retry_ns : 0;
 		rlc__count(&h->self->refusals, 1);
+		if (by < h->limits_count)
+			rlc__add_relaxed(&rlc__limit_record(&h->limits[by])->refusals, 1);
+		if (g->endpoint >= 0)
+			rlc__add_relaxed(&h->counters[g->endpoint].refusals, 1);
 		return err;
 	}
 	g->refused_by = -1;
@@ -753,7 +891,30 @@ static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, const struct 
 	g->probe_word = r->probe_word;
 	rlc__count(&h->self->grants, 1);
 	rlc__count(&h->self->weight, weight);
+	/* on the line each take just CASed: it holds it already */
+	for (by = 0; by < g->count; by++)
+		rlc__add_relaxed(&rlc__limit_record(&h->limits[g->id[by]])->grants, 1);
+	if (g->endpoint >= 0)
+		rlc__add_relaxed(&h->counters[g->endpoint].grants, 1);
 	return 0;
+}
+
+/*
+ * A waiting call that slept, from its first refusal (at `first_ns`) to its
+ * last decision in *g: counted for this client and g's endpoint.
+ */
+static inline void rlc__waited(struct rlc *h, const struct rlc_grant *g, uint64_t first_ns)
+{
+	uint64_t took = g->now_ns > first_ns ? g->now_ns - first_ns : 0;
+
+	if (!first_ns || !h->self)
+		return;
+	rlc__count(&h->self->waits, 1);
+	rlc__count(&h->self->wait_ns, took);
+	if (g->endpoint >= 0 && (uint32_t)g->endpoint < h->cat.endpoints_count) {
+		rlc__add_relaxed(&h->counters[g->endpoint].waits, 1);
+		rlc__add_relaxed(&h->counters[g->endpoint].wait_ns, took);
+	}
 }
 
 /*
@@ -943,11 +1104,16 @@ static inline int rlc__wait(struct rlc *h, const struct rlc_grant *g, int err,
 static inline int rlc_acquire(struct rlc *h, const uint32_t *ids, const uint32_t *weights,
 			      unsigned n, uint64_t deadline_ns, struct rlc_grant *g)
 {
+	uint64_t first = 0, refused_at;
 	int err;
 
-	while (rlc__waitable(err = rlc_try_n(h, ids, weights, n, g)))
+	while (rlc__waitable(err = rlc_try_n(h, ids, weights, n, g))) {
+		refused_at = g->now_ns;
 		if ((err = rlc__wait(h, g, err, deadline_ns)))
-			return err;
+			break;
+		first = first ? first : refused_at;
+	}
+	rlc__waited(h, g, first);
 	return err;
 }
 
@@ -972,12 +1138,13 @@ static inline int rlc_refund(struct rlc *h, struct rlc_grant *g)
 		return -EINVAL;
 	for (i = 0; i < g->count; i++)
 		if (g->id[i] >= h->limits_count || g->weight[i] == 0 ||
-		    g->weight[i] > h->limits[g->id[i]].capacity)
+		    g->weight[i] > RLC_COUNT_MAX) /* a reload may have shrunk the capacity */
 			return -EINVAL;
 	if (rlc__truncated(h))
 		return -EBADMSG;
 	for (i = 0; i < g->count; i++) {
 		rlc__give_back(&h->limits[g->id[i]], g->token[i], g->weight[i]);
+		rlc__add_relaxed(&rlc__limit_record(&h->limits[g->id[i]])->refunds, 1);
 		total += g->weight[i];
 	}
 	/* a probe that was never sent reports nothing: hand the probe on */
@@ -1055,6 +1222,10 @@ static inline int rlc_usage(const struct rlc *h, uint32_t id, struct rlc_usage *
 	memcpy(u->ceiling, v->ceiling[mode < 0 ? 0 : mode], sizeof(u->ceiling));
 	if (x && mode >= 0)
 		u->mode = x->modes[mode].name;
+	u->grants = rlc__load_relaxed(&rlc__limit_record(v)->grants);
+	u->refusals = rlc__load_relaxed(&rlc__limit_record(v)->refusals);
+	u->refunds = rlc__load_relaxed(&rlc__limit_record(v)->refunds);
+	u->observed = rlc__load_relaxed(&rlc__limit_record(v)->observed);
 	err = mode < 0 ? -EBADMSG : rlc__used(h, v, &u->used);
 	return rlc__truncated(h) ? -EBADMSG : err;
 }
@@ -1100,6 +1271,8 @@ static inline int rlc_client_info(const struct rlc *h, uint32_t idx,
 	out->refusals = rlc__load_relaxed(&c->refusals);
 	out->weight = rlc__load_relaxed(&c->weight);
 	out->refunded = rlc__load_relaxed(&c->refunded);
+	out->waits = rlc__load_relaxed(&c->waits);
+	out->wait_ns = rlc__load_relaxed(&c->wait_ns);
 	rlc__outcomes_read(&c->outcomes, &out->outcomes);
 	return rlc__truncated(h) ? -EBADMSG : 0;
 }

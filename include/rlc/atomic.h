@@ -50,6 +50,9 @@ typedef _Atomic uint64_t rlc_word;
 #define rlc__load_acquire(w) RLC__NS atomic_load_explicit((w), RLC__ORDER(acquire))
 #define rlc__store_relaxed(w, v) RLC__NS atomic_store_explicit((w), (v), RLC__ORDER(relaxed))
 #define rlc__store_release(w, v) RLC__NS atomic_store_explicit((w), (v), RLC__ORDER(release))
+/* Fences of the configuration seqlock's read side (rlc.h, rlc__copy_config). */
+#define rlc__fence_acquire() RLC__NS atomic_thread_fence(RLC__ORDER(acquire))
+#define rlc__fence_release() RLC__NS atomic_thread_fence(RLC__ORDER(release))
 /* A counter every process adds to: one fetch-add, relaxed (a figure only). */
 #define rlc__add_relaxed(w, v) RLC__NS atomic_fetch_add_explicit((w), (v), RLC__ORDER(relaxed))
 

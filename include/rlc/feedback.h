@@ -177,7 +177,7 @@ static inline void rlc__outcome(struct rlc_outcomes *o, int status, uint64_t ela
  * was served in: if sending and answering may lie in two intervals, the
  * report is not applied.  Returns 1 raised, 0 not needed, or -errno.
  */
-static inline int rlc__raise_limit(const struct rlc *h, uint32_t id, uint64_t count,
+static inline int rlc__raise_count(const struct rlc *h, uint32_t id, uint64_t count,
 				   struct rlc__heard *k)
 {
 	const struct rlc_limit_view *v = &h->limits[id];
@@ -204,6 +204,17 @@ static inline int rlc__raise_limit(const struct rlc *h, uint32_t id, uint64_t co
 			return err;
 		now = rlc_now_ns();
 	}
+}
+
+/* rlc__raise_count, counted on the limit when it raised. */
+static inline int rlc__raise_limit(const struct rlc *h, uint32_t id, uint64_t count,
+				   struct rlc__heard *k)
+{
+	int raised = rlc__raise_count(h, id, count, k);
+
+	if (raised == 1)
+		rlc__add_relaxed(&rlc__limit_record(&h->limits[id])->observed, 1);
+	return raised;
 }
 
 /* Apply a raise's outcome to the flags. */
@@ -444,6 +455,28 @@ static inline int rlc_feedback(struct rlc *h, const struct rlc_grant *g,
 	rlc__heard_penalty(h, g, r, &k);
 	rlc__heard_breaker(h, g, r, &k);
 	return rlc__truncated(h) ? -EBADMSG : (int)k.flags;
+}
+
+/*
+ * What endpoint `endpoint`'s requests were told by every client (grants,
+ * refusals, waits and their time), into *out.  Reads only.  Returns as
+ * rlc_endpoint_outcomes.
+ */
+static inline int rlc_endpoint_counters(const struct rlc *h, uint32_t endpoint,
+					struct rlc_endpoint_counts *out)
+{
+	const struct rlc_endpoint_counters *c;
+
+	if (!h || !h->base || !out)
+		return -EINVAL;
+	if (endpoint >= h->cat.endpoints_count)
+		return -ENOENT;
+	c = &h->counters[endpoint];
+	out->grants = rlc__load_relaxed(&c->grants);
+	out->refusals = rlc__load_relaxed(&c->refusals);
+	out->waits = rlc__load_relaxed(&c->waits);
+	out->wait_ns = rlc__load_relaxed(&c->wait_ns);
+	return rlc__truncated(h) ? -EBADMSG : 0;
 }
 
 /*

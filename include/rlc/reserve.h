@@ -258,11 +258,16 @@ static inline int rlc_reserve_wait(struct rlc *h, uint32_t endpoint,
 				   const struct rlc_param *params, unsigned n, int account,
 				   int priority, uint64_t deadline_ns, struct rlc_grant *g)
 {
+	uint64_t first = 0, refused_at;
 	int err;
 
-	while (rlc__waitable(err = rlc_reserve(h, endpoint, params, n, account, priority, g)))
+	while (rlc__waitable(err = rlc_reserve(h, endpoint, params, n, account, priority, g))) {
+		refused_at = g->now_ns;
 		if ((err = rlc__wait(h, g, err, deadline_ns)))
-			return err;
+			break;
+		first = first ? first : refused_at;
+	}
+	rlc__waited(h, g, first);
 	return err;
 }
 

@@ -6,6 +6,7 @@
  *   [clients 256 B each][names 64 B each][exchanges 128 B each]
  *   [modes 64 B each][accounts 64 B each][endpoints 64 B each][links 256 B each]
  *   [endpoint outcomes 128 B each, one per endpoint]
+ *   [endpoint counters 64 B each, one per endpoint]
  *
  * The exchange catalog (exchanges, modes, accounts, endpoints and their
  * weight rules) is validated by rlc/catalog.h.
@@ -18,6 +19,13 @@
  *
  * Fields above the `ready` line are immutable once published.  Everything
  * below it, and every rlc_word, may change under the reader's feet.
+ *
+ * The configuration fields of the records (what rlcd(8) may change in
+ * place on a reload: capacities, buffers, reserves, weights, modes,
+ * endpoints) are written only by rlcd, inside the header's `config_seq`
+ * seqlock: it goes odd, the fields are rewritten, it goes even again.  A
+ * process copies them while config_seq is even and unchanged across the
+ * copy (rlc/reload.h), and keeps using its copy until the next even value.
  */
 #ifndef RLC_SEGMENT_H
 #define RLC_SEGMENT_H
@@ -35,7 +43,7 @@
 #define RLC_MAGIC UINT64_C(0x31304745534c4352) /* "RLCSEG01" little-endian */
 #define RLC_READY UINT64_C(0x5944414552434c52) /* "RLCREADY" */
 #define RLC_LAYOUT_MAJOR 2u
-#define RLC_LAYOUT_MINOR 1u
+#define RLC_LAYOUT_MINOR 2u
 #define RLC_CACHELINE 64u
 
 #define RLC_NAME_MAX 64u /* bytes per name record, NUL included */
@@ -119,7 +127,8 @@ struct rlc_header {
 	uint32_t links_count;
 	uint32_t modes_count;
 	uint64_t outcomes_off; /* one struct rlc_outcomes per endpoint */
-	uint8_t pad0[32];
+	uint64_t counters_off; /* one struct rlc_endpoint_counters per endpoint */
+	uint8_t pad0[24];
 
 	/* Published and maintained by rlcd. */
 	rlc_word ready;               /* RLC_READY, release-stored last */
@@ -131,7 +140,8 @@ struct rlc_header {
 	rlc_word shm_dev;             /* st_dev of the file rlcd serves */
 	rlc_word shm_ino;             /* st_ino of it: rlctl compares its own */
 	rlc_word detached_ns;         /* when rlcd saw the name point elsewhere; 0 */
-	uint8_t pad1[56];
+	rlc_word config_seq;          /* seqlock of the configuration fields, 2 per reload */
+	uint8_t pad1[48];
 };
 
 struct rlc_limit {
@@ -143,7 +153,7 @@ struct rlc_limit {
 	 * back (CLOCK_MONOTONIC ns, raised by atomic max), and waiting[3] the
 	 * latest of them, one load for the common case; see rlc/priority.h */
 	rlc_word waiting[RLC_PRIOS];
-	uint8_t pad0[8];
+	rlc_word grants; /* grants that took weight from it: on the line a grant holds */
 
 	/* Configuration, immutable once published. */
 	uint32_t name;        /* index into names */
@@ -163,7 +173,12 @@ struct rlc_limit {
 	uint32_t reserve_ppm[RLC_PRIOS]; /* held back from each priority, of effective */
 	uint64_t clock_error_ns; /* fixed: how far the exchange-clock estimate may be off */
 	uint32_t observe;        /* enum rlc_observe: the usage header that reports it */
-	uint8_t pad1[28];
+	uint8_t pad1[4];
+
+	/* Shared counters of the slow paths, outside the configuration. */
+	rlc_word refusals; /* requests it refused */
+	rlc_word refunds;  /* grants refunded on it (rlc_refund) */
+	rlc_word observed; /* usage headers that raised its count (rlc_feedback) */
 };
 
 /* What a scope is: the host's IP at one exchange, or one account there. */
@@ -338,8 +353,19 @@ struct rlc_client {
 	rlc_word refusals;
 	rlc_word weight;   /* weight granted */
 	rlc_word refunded; /* weight given back */
-	uint8_t pad1[32];
+	rlc_word waits;    /* waiting calls (rlc_acquire, rlc_reserve_wait) that slept */
+	rlc_word wait_ns;  /* how long they slept, in all */
+	uint8_t pad1[16];
 	struct rlc_outcomes outcomes;
+};
+
+/* What the requests of one endpoint were told, added to by every client. */
+struct rlc_endpoint_counters {
+	rlc_word grants;
+	rlc_word refusals;
+	rlc_word waits;   /* waiting reserves (rlc_reserve_wait) that slept */
+	rlc_word wait_ns; /* how long they slept, in all */
+	rlc_word reserved0[4];
 };
 
 struct rlc_name {
@@ -358,6 +384,12 @@ RLC_STATIC_ASSERT(offsetof(struct rlc_header, ready) == 192, "ready on its own l
 RLC_STATIC_ASSERT(offsetof(struct rlc_header, heartbeat_ns) == 216, "heartbeat_ns");
 RLC_STATIC_ASSERT(offsetof(struct rlc_header, generation) == 232, "generation");
 RLC_STATIC_ASSERT(sizeof(struct rlc_limit) == 192, "limit is 3 lines");
+RLC_STATIC_ASSERT(offsetof(struct rlc_limit, grants) == 56, "grants on the hot line");
+RLC_STATIC_ASSERT(offsetof(struct rlc_limit, refusals) == 168, "limit counters");
+RLC_STATIC_ASSERT(offsetof(struct rlc_header, counters_off) == 160, "counters_off");
+RLC_STATIC_ASSERT(offsetof(struct rlc_header, config_seq) == 264, "config_seq off the beat's line");
+RLC_STATIC_ASSERT(sizeof(struct rlc_endpoint_counters) == 64, "endpoint counters are 1 line");
+RLC_STATIC_ASSERT(offsetof(struct rlc_client, waits) == 96, "client.waits");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, sum) == 8, "limit.sum");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, frees) == 16, "limit.frees");
 RLC_STATIC_ASSERT(offsetof(struct rlc_limit, waiting) == 24, "limit.waiting");
@@ -400,6 +432,7 @@ struct rlc_layout {
 	uint64_t limits_off, slots_off, scopes_off, clients_off, names_off;
 	uint64_t exchanges_off, accounts_off, endpoints_off, links_off, modes_off;
 	uint64_t outcomes_off; /* endpoints_count records */
+	uint64_t counters_off; /* endpoints_count records */
 	uint32_t limits_count, slots_count, scopes_count, clients_count, names_count;
 	uint32_t exchanges_count, accounts_count, endpoints_count, links_count, modes_count;
 };
@@ -452,6 +485,12 @@ static inline int rlc__fail(char *why, size_t len, int err, const char *fmt, ...
 		va_end(ap);
 	}
 	return err;
+}
+
+/* The record limit view *v was read from: its state word comes first. */
+static inline struct rlc_limit *rlc__limit_record(const struct rlc_limit_view *v)
+{
+	return (struct rlc_limit *)(void *)v->state;
 }
 
 /* N x (1 - buffer), rounded down: what a limit may grant. */
@@ -634,7 +673,7 @@ static inline int rlc_segment_read_limit(void *base, const struct rlc_layout *la
 	return 0;
 }
 
-#define RLC__TABLES 11u
+#define RLC__TABLES 12u
 
 /* One table of the segment: its name for messages, where, how many, how big. */
 struct rlc__span {
@@ -659,6 +698,8 @@ static inline void rlc__spans(const struct rlc_layout *lay, struct rlc__span *t)
 		{ "links", lay->links_off, lay->links_count, sizeof(struct rlc_link) },
 		{ "outcomes", lay->outcomes_off, lay->endpoints_count,
 		  sizeof(struct rlc_outcomes) },
+		{ "endpoint counters", lay->counters_off, lay->endpoints_count,
+		  sizeof(struct rlc_endpoint_counters) },
 	};
 
 	memcpy(t, all, sizeof(all));
@@ -769,6 +810,7 @@ static inline int rlc_segment_read_header(const void *base, size_t size, struct 
 	lay->links_off = copy.links_off;
 	lay->modes_off = copy.modes_off;
 	lay->outcomes_off = copy.outcomes_off;
+	lay->counters_off = copy.counters_off;
 	lay->limits_count = copy.limits_count;
 	lay->slots_count = copy.slots_count;
 	lay->scopes_count = copy.scopes_count;

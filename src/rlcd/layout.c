@@ -239,7 +239,7 @@ static int collect_params(const struct rlc_config *cfg, struct params *p)
 /* Where each table goes, in the order of rlc/segment.h, and the counts. */
 struct plan {
 	uint64_t limits, slots, scopes, clients, names, exchanges, modes, accounts, endpoints,
-		links, outcomes, size;
+		links, outcomes, counters, size;
 	uint32_t nslots, nscopes, nnames, nmodes, nlinks;
 	uint32_t scope_names, exchange_names, account_names, mode_names, endpoint_names,
 		param_names; /* where each kind's names start */
@@ -279,7 +279,9 @@ static int plan(const struct rlc_config *cfg, struct params *params, struct plan
 	o->endpoints = o->accounts + (uint64_t)cfg->accounts_count * sizeof(struct rlc_account);
 	o->links = o->endpoints + (uint64_t)cfg->endpoints_count * sizeof(struct rlc_endpoint);
 	o->outcomes = o->links + (uint64_t)o->nlinks * sizeof(struct rlc_link);
-	o->size = o->outcomes + (uint64_t)cfg->endpoints_count * sizeof(struct rlc_outcomes);
+	o->counters = o->outcomes + (uint64_t)cfg->endpoints_count * sizeof(struct rlc_outcomes);
+	o->size = o->counters +
+		  (uint64_t)cfg->endpoints_count * sizeof(struct rlc_endpoint_counters);
 	return 0;
 }
 
@@ -329,6 +331,7 @@ static void write_header(struct rlc_header *h, const struct rlc_config *cfg,
 	h->endpoints_off = o->endpoints;
 	h->links_off = o->links;
 	h->outcomes_off = o->outcomes;
+	h->counters_off = o->counters;
 	h->limits_count = cfg->limits_count;
 	h->slots_count = o->nslots;
 	h->scopes_count = o->nscopes;
@@ -584,14 +587,14 @@ static uint32_t first_difference(const void *a, const void *b, uint64_t off, uin
 	return RLC_NONE;
 }
 
-/* A limit's configuration lines but for origin_ns, which its creation set. */
+/* A limit's configuration but for origin_ns, which its creation set. */
 static int limit_differs(const struct rlc_limit *a, const struct rlc_limit *b)
 {
 	const size_t from = offsetof(struct rlc_limit, name), gap = offsetof(struct rlc_limit, origin_ns),
-		     after = gap + sizeof(a->origin_ns);
+		     after = gap + sizeof(a->origin_ns), end = offsetof(struct rlc_limit, refusals);
 
 	return memcmp((const char *)a + from, (const char *)b + from, gap - from) != 0 ||
-	       memcmp((const char *)a + after, (const char *)b + after, sizeof(*a) - after) != 0;
+	       memcmp((const char *)a + after, (const char *)b + after, end - after) != 0;
 }
 
 /* The immutable parts of `seg` and of `cfg`'s own layout `want`, table by table. */

@@ -25,7 +25,9 @@ struct loop {
 	struct __kernel_timespec at; /* read by the kernel until the timer fires */
 	uint64_t next_ns;            /* next beat, CLOCK_MONOTONIC */
 	uint64_t swept_ns;           /* last sweep; 0, so the first beat sweeps */
-	const struct rlc_config *cfg; /* what the segment was laid out from */
+	struct rlc_config *cfg;        /* what the segment holds: replaced by a reload */
+	const struct rlc_source *src;  /* where a reload reads it */
+	struct rlc_shm *shm;
 };
 
 static void stop_signals(sigset_t *set)
@@ -69,7 +71,7 @@ static void arm_signals(struct loop *l)
  * A look at the segment's file, a beat, and a sweep when one is due.
  * Returns 0, the timer's -errno, or -EBADMSG when the file was truncated.
  */
-static int on_timer(struct loop *l, struct rlc_shm *shm, uint64_t period_ns, int res)
+static int on_timer(struct loop *l, struct rlc_shm *shm, int res)
 {
 	uint64_t now;
 	unsigned freed;
@@ -90,10 +92,10 @@ static int on_timer(struct loop *l, struct rlc_shm *shm, uint64_t period_ns, int
 				freed == 1 ? "" : "s");
 		l->swept_ns = now;
 	}
-	l->next_ns += period_ns;
+	l->next_ns += l->cfg->heartbeat_ns;
 	/* Behind (stopped, suspended): beat on from now rather than in a burst. */
 	if (l->next_ns <= now)
-		l->next_ns = now + period_ns;
+		l->next_ns = now + l->cfg->heartbeat_ns;
 	arm_timer(l);
 	return 0;
 }
@@ -110,8 +112,7 @@ static int on_signals(struct loop *l, int res)
 	}
 	while ((n = read(l->sfd, &si, sizeof(si))) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			rlc_log("SIGHUP: reloading the configuration is not supported yet; "
-				"running on unchanged");
+			rlc_reload(l->shm, l->src, l->cfg); /* logs what it did */
 			continue;
 		}
 		rlc_log("%s: stopping; the segment stays for the bots and the next rlcd",
@@ -127,10 +128,9 @@ static int on_signals(struct loop *l, int res)
 	return 0;
 }
 
-int rlc_loop_run(struct rlc_shm *shm, const struct rlc_config *cfg)
+int rlc_loop_run(struct rlc_shm *shm, const struct rlc_source *src, struct rlc_config *cfg)
 {
-	const uint64_t period_ns = cfg->heartbeat_ns;
-	struct loop l = { .sfd = -1, .cfg = cfg };
+	struct loop l = { .sfd = -1, .cfg = cfg, .src = src, .shm = shm };
 	struct io_uring_cqe *cqe;
 	sigset_t set;
 	uint64_t tag;
@@ -149,7 +149,7 @@ int rlc_loop_run(struct rlc_shm *shm, const struct rlc_config *cfg)
 		close(l.sfd);
 		return err;
 	}
-	l.next_ns = rlc_now_ns() + period_ns;
+	l.next_ns = rlc_now_ns() + cfg->heartbeat_ns;
 	arm_timer(&l);
 	arm_signals(&l);
 	for (;;) {
@@ -165,7 +165,7 @@ int rlc_loop_run(struct rlc_shm *shm, const struct rlc_config *cfg)
 		tag = io_uring_cqe_get_data64(cqe);
 		res = cqe->res;
 		io_uring_cqe_seen(&l.ring, cqe);
-		err = tag == EV_TIMER ? on_timer(&l, shm, period_ns, res) : on_signals(&l, res);
+		err = tag == EV_TIMER ? on_timer(&l, shm, res) : on_signals(&l, res);
 		if (err)
 			break;
 	}

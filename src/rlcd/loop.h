@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "reload.h"
 #include "shm.h"
 
 /*
@@ -23,10 +24,11 @@ int rlc_loop_block_signals(void);
  * watch the segment's file (rlc_shm_watch), beat and end the exchanges'
  * modes whose time has passed (rlc_modes_expire); free dead clients'
  * records about once a second; until SIGTERM or SIGINT.
- * SIGHUP is logged and ignored.  Needs rlc_loop_block_signals() first.
+ * SIGHUP reloads the configuration from *src into the segment and *cfg
+ * (rlc_reload).  Needs rlc_loop_block_signals() first.
  * Returns 0 on a stop signal, -EBADMSG when the segment was truncated, or
  * the -errno of a failing io_uring or signalfd call (all logged).
  */
-int rlc_loop_run(struct rlc_shm *shm, const struct rlc_config *cfg);
+int rlc_loop_run(struct rlc_shm *shm, const struct rlc_source *src, struct rlc_config *cfg);
 
 #endif /* RLCD_LOOP_H */

@@ -18,6 +18,7 @@
 #include "layout.h"
 #include "log.h"
 #include "loop.h"
+#include "reload.h"
 #include "shm.h"
 #include "duration.h"
 #include "value.h"
@@ -152,20 +153,6 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return -1;
 }
 
-/* -c FILE; else the installed file; else, when there is none, the built-in one. */
-static int load_config(const char *path, struct rlc_config *cfg, const char **file, char *why,
-		       size_t len)
-{
-	int err;
-
-	*file = path ? path : RLC_CONFIG_PATH;
-	err = rlc_config_load(cfg, *file, why, len);
-	if (err != -ENOENT || path)
-		return err;
-	*file = RLC_CONFIG_BUILTIN_NAME;
-	return rlc_config_parse(cfg, rlc_config_builtin, rlc_config_builtin_size, *file, why, len);
-}
-
 /*
  * -s, then $RLC_SEGMENT, then [rlcd] segment, then /rlc.  The environment
  * beats the file because clients find the segment through it too.
@@ -202,7 +189,8 @@ static void print_summary(const struct rlc_config *cfg, const char *file, const 
 	       rlc_layout_size(cfg));
 }
 
-static int run(const struct rlc_config *cfg, const char *file, const char *name)
+static int run(struct rlc_config *cfg, const struct rlc_source *src, const char *file,
+	       const char *name)
 {
 	struct rlc_shm shm;
 	char why[1024], beat[32];
@@ -223,7 +211,10 @@ static int run(const struct rlc_config *cfg, const char *file, const char *name)
 		" client records, heartbeat %s",
 		name, shm.adopted ? "adopted (counts kept)" : "created", shm.generation,
 		cfg->limits_count, cfg->limits_count == 1 ? "" : "s", file, cfg->clients, beat);
-	err = rlc_loop_run(&shm, cfg);
+	if (shm.retuned)
+		rlc_log("%s: the configuration changed %" PRIu32 " limit%s in place", name,
+			shm.retuned, shm.retuned == 1 ? "" : "s");
+	err = rlc_loop_run(&shm, src, cfg);
 	rlc_shm_close(&shm);
 	return err ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -231,6 +222,7 @@ static int run(const struct rlc_config *cfg, const char *file, const char *name)
 int main(int argc, char **argv)
 {
 	struct args a = { 0 };
+	struct rlc_source src = { NULL, RLC_CONFIG_PATH };
 	struct rlc_config cfg;
 	const char *file, *name;
 	char why[1024];
@@ -247,7 +239,8 @@ int main(int argc, char **argv)
 	status = parse_args(argc, argv, &a);
 	if (status >= 0)
 		return status;
-	if (load_config(a.config, &cfg, &file, why, sizeof(why)) != 0) {
+	src.path = a.config;
+	if (rlc_source_load(&src, &cfg, &file, why, sizeof(why)) != 0) {
 		rlc_log("%s", why);
 		return EXIT_CONFIG;
 	}
@@ -259,7 +252,7 @@ int main(int argc, char **argv)
 		print_summary(&cfg, file, name);
 		status = printed(EXIT_SUCCESS);
 	} else {
-		status = run(&cfg, file, name);
+		status = run(&cfg, &src, file, name);
 	}
 	rlc_config_free(&cfg);
 	return status;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 #include "duration.h"
 #include "layout.h"
 #include "log.h"
+#include "retune.h"
 
 /* glibc's shm_open(NAME) opens SHM_DIR/NAME: where the clients look. */
 #define SHM_DIR "/dev/shm"
@@ -183,9 +185,8 @@ static int check_file(const struct rlc_shm *shm, const struct stat *st,
 	return refuse(shm, longest_window(shm, NULL, cfg), "configured", -EPERM, reason, why, len);
 }
 
-/* Mode and group from the configuration: open's mode went through umask. */
-static int set_owner(const struct rlc_shm *shm, const struct rlc_config *cfg, char *why,
-		     size_t len)
+int rlc_shm_set_owner(const struct rlc_shm *shm, const struct rlc_config *cfg, char *why,
+		      size_t len)
 {
 	int err;
 
@@ -298,7 +299,7 @@ static int create(struct rlc_shm *shm, const struct rlc_config *cfg, int replace
 		return rlc__fail(why, len, -err, "%s: cannot create %s: %s", shm->name, tmp,
 				 strerror(err));
 	}
-	if (!(err = set_owner(shm, cfg, why, len)) && !(err = reserve(shm, why, len))) {
+	if (!(err = rlc_shm_set_owner(shm, cfg, why, len)) && !(err = reserve(shm, why, len))) {
 		if (fstat(shm->fd, &st) != 0)
 			err = sys_fail(shm, "fstat", why, len);
 		else if (!(shm->base = map(shm)))
@@ -361,6 +362,22 @@ static int open_existing(struct rlc_shm *shm, const struct rlc_config *cfg, stru
  * published was published once (see create()) and then spoiled, and
  * laying it out would wipe the counts under the bots that use it.
  */
+/*
+ * Apply `cfg` in place to the segment being adopted, when it differs only
+ * in what a reload may change (retune.h): the counts are kept.
+ */
+static int retune(struct rlc_shm *shm, const struct rlc_config *cfg, char *why, size_t len)
+{
+	void *want;
+	int err = rlc_retune_plan(shm->base, shm->size, cfg, &want, why, len);
+
+	if (!err) {
+		shm->retuned = rlc_retune_apply(shm->base, want, rlc_now_ns());
+		free(want);
+	}
+	return err;
+}
+
 static int adopt(struct rlc_shm *shm, const struct rlc_config *cfg, const struct stat *st,
 		 char *why, size_t len)
 {
@@ -388,10 +405,14 @@ static int adopt(struct rlc_shm *shm, const struct rlc_config *cfg, const struct
 	if (err)
 		return refuse(shm, longest_window(shm, NULL, cfg), "configured", err, reason, why,
 			      len);
-	if ((err = rlc_layout_compatible(shm->base, shm->size, cfg, reason, sizeof(reason))))
+	err = rlc_layout_compatible(shm->base, shm->size, cfg, reason, sizeof(reason));
+	/* odd: an rlcd died rewriting it, and this one finishes the rewrite */
+	if (err == -ESTALE || (!err && (rlc__load_relaxed(&header(shm)->config_seq) & 1u)))
+		err = retune(shm, cfg, reason, sizeof(reason));
+	if (err)
 		return refuse(shm, longest_window(shm, &shm->layout, cfg), "in it", err, reason,
 			      why, len);
-	if ((err = reserve(shm, why, len)) || (err = set_owner(shm, cfg, why, len)))
+	if ((err = reserve(shm, why, len)) || (err = rlc_shm_set_owner(shm, cfg, why, len)))
 		return err;
 	shm->dev = st->st_dev;
 	shm->ino = st->st_ino;

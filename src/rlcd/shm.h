@@ -23,6 +23,7 @@ struct rlc_shm {
 	void *base;
 	size_t size;
 	int adopted; /* 1: an existing segment's counts were kept; 0: laid out anew */
+	uint32_t retuned; /* adopted: limits whose configuration it changed in place */
 	uint64_t generation;
 	/* Copied when the segment was laid out or validated: every process in
 	 * the group can rewrite the header, so rlcd never reads it back. */
@@ -68,6 +69,13 @@ void rlc_shm_beat(struct rlc_shm *shm, uint64_t now_ns);
 
 /* Free the client records of processes that are gone.  Returns how many. */
 unsigned rlc_shm_reap(struct rlc_shm *shm);
+
+/*
+ * Give the segment the mode and group of `cfg`.  Returns 0, or -errno
+ * with a reason naming the segment and the group.
+ */
+int rlc_shm_set_owner(const struct rlc_shm *shm, const struct rlc_config *cfg, char *why,
+		      size_t len);
 
 /* Mark rlcd stopped (pid 0) unless truncated, unmap, unlock.  The segment stays. */
 void rlc_shm_close(struct rlc_shm *shm);

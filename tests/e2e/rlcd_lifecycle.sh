@@ -19,7 +19,8 @@ rlctl_says() {
 	[ "$status" -eq "$1" ] || fail "rlctl status exited $status, not $1: $(cat "$tmp/rlctl.out")"
 }
 
-sed 's/capacity = 100/capacity = 200/' "$tmp/rlc.ini" >"$tmp/other.ini"
+# a window of another length: no reload or adoption can change it in place
+sed 's/interval = 1h/interval = 2h/' "$tmp/rlc.ini" >"$tmp/other.ini"
 sed 's/capacity = 100/capcity = 100/' "$tmp/rlc.ini" >"$tmp/bad.ini"
 
 echo "1. a new segment is created and published"
