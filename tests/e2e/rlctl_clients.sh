@@ -34,13 +34,13 @@ hold ok "ex1 GET /depth" 0 200
 hold bad ex1.ip.weight 3 503
 ctl clients
 [ "$rc" -eq 0 ] || fail "clients: exit $rc"
-head -n 1 "$tmp/out" | grep -qE '^RECORD +PID +CLIENT +STATE +GRANTS +REFUSED +WEIGHT +REFUNDED +OK +4XX +429/418 +5XX +TRANSPORT +MEAN$' ||
+head -n 1 "$tmp/out" | grep -qE '^RECORD +PID +CLIENT +STATE +GRANTS +REFUSED +WEIGHT +REFUNDED +OK +4XX +429/418 +5XX +TRANSPORT +MEAN +WAITS +WAITED$' ||
 	fail "clients header: $(head -n 1 "$tmp/out")"
 # shellcheck disable=SC2154 # set by hold
-[ "$(row "$ok_pid")" = "0 $ok_pid rlc-take live 1 0 5 0 1 0 0 0 0 12ms" ] ||
+[ "$(row "$ok_pid")" = "0 $ok_pid rlc-take live 1 0 5 0 1 0 0 0 0 12ms 0 0s" ] ||
 	fail "the 200's row: '$(row "$ok_pid")'"
 # shellcheck disable=SC2154
-[ "$(row "$bad_pid")" = "1 $bad_pid rlc-take live 1 0 3 0 0 0 0 1 0 12ms" ] ||
+[ "$(row "$bad_pid")" = "1 $bad_pid rlc-take live 1 0 3 0 0 0 0 1 0 12ms 0 0s" ] ||
 	fail "the 503's row: '$(row "$bad_pid")'"
 [ "$(tail -n 1 "$tmp/out")" = "2 of 8 client records in use" ] || fail "records line: $(tail -n 1 "$tmp/out")"
 ctl clients --json

@@ -6,7 +6,9 @@ below names, of its type, and no other; every member is documented in
 rlctl(1)'s JSON SCHEMA section; and the numbers are the segment's: after
 `rlctl reserve` the used weight of each limit the endpoint counts against
 has risen by the weight reserve printed, a client that fed back a response
-shows its grant and its outcome, and a block by hand shows on its scope.
+shows its grant and its outcome, a reserve that waits out a block counts
+its wait and how long on its endpoint, a reload (SIGHUP) counts and shows
+its new capacity, and a block by hand shows on its scope.
 
 Usage: rlctl_json.py TAKE (meson passes rlc-take); RLCD, RLCTL and
 RLC_SOURCE_ROOT in the environment.
@@ -35,11 +37,12 @@ OUTCOMES = {"ok": INT, "client_error": INT, "limited": INT, "server_error": INT,
 PER_PRIORITY = {"critical": INT, "high": INT, "normal": INT, "low": INT}
 CLIENT_ID = {"record": INT, "pid": INT, "name": STR}
 CLIENT = dict(CLIENT_ID, alive=BOOL, grants=INT, refusals=INT, weight=INT, refunded=INT,
-              outcomes=OUTCOMES)
+              waits=INT, wait_ns=INT, outcomes=OUTCOMES)
 STATUS = {
     "schema": STR, "now_ns": INT,
     "segment": {"name": STR, "layout_major": INT, "layout_minor": INT, "size": INT,
-                "rlcd_pid": INT, "generation": INT, "heartbeat_period_ns": INT,
+                "rlcd_pid": INT, "generation": INT, "reloads": INT, "reloading": BOOL,
+                "heartbeat_period_ns": INT,
                 "heartbeat_age_ns": opt(INT), "uptime_ns": opt(INT)},
     "health": {"state": STR, "exit": INT, "stale_after_ns": INT, "reason": opt(STR)},
     "exchanges": [{"id": INT, "name": STR, "ip_scope": opt(STR), "mode": opt(STR),
@@ -60,11 +63,13 @@ STATUS = {
                 "corrupt": BOOL, "used": opt(INT), "effective": INT,
                 "used_pct": opt(FLOAT), "capacity": INT, "buffer_ppm": INT,
                 "interval_ns": INT, "window": STR, "slots": INT, "exchange": opt(STR),
+                "grants": INT, "refusals": INT, "refunds": INT, "observed": INT,
                 "scope_kind": STR, "account": opt(STR), "mode": opt(STR),
                 "ceiling": PER_PRIORITY, "left": opt(PER_PRIORITY)}],
     "client_records": INT,
     "clients": [CLIENT],
-    "endpoints": [{"id": INT, "exchange": STR, "name": STR, "outcomes": OUTCOMES}],
+    "endpoints": [{"id": INT, "exchange": STR, "name": STR, "grants": INT, "refusals": INT,
+                   "waits": INT, "wait_ns": INT, "outcomes": OUTCOMES}],
 }
 CLIENTS = {"schema": STR, "now_ns": INT, "segment": STR, "client_records": INT,
            "clients": [CLIENT]}
@@ -169,6 +174,10 @@ class Rlc:
             time.sleep(0.02)
 
 
+def endpoint(r, name):
+    return [x for x in r["endpoints"] if x["name"] == name][0]
+
+
 def limit(r, name):
     return [x for x in r["limits"] if x["name"] == name][0]
 
@@ -206,6 +215,11 @@ def reserve_checks(rlc, before):
               "%s: used_pct is used of effective" % name)
     check(all(limit(after, x["name"])["used"] == x["used"] for x in before["limits"]
               if x["name"] not in taken), "the other limits did not move")
+    check([limit(after, n)["grants"] - limit(before, n)["grants"] for n in taken] == [1],
+          "the limit counts the grant")
+    b, a = endpoint(before, "GET /depth"), endpoint(after, "GET /depth")
+    check((a["grants"] - b["grants"], a["refusals"] - b["refusals"], a["waits"]) == (1, 0, 0),
+          "the endpoint counts the grant: %s" % a)
 
 
 def client_checks(rlc):
@@ -240,6 +254,36 @@ def client_checks(rlc):
         take.communicate("", timeout=10)
 
 
+def wait_checks(rlc):
+    """A reserve that waits out a 300 ms block: one wait on the endpoint,
+    and how long it slept; the refusal that made it wait counted."""
+    rc, before = rlc.json("status", "--json")
+    check(rlc.ctl("block", "ex1.ip", "300ms").returncode == 0, "block ex1.ip 300ms")
+    p = rlc.ctl("reserve", "ex1", "GET", "/depth", "--wait", "5s")
+    check(p.returncode == 0, "reserve --wait 5s waits the block out: %r" % p.stderr)
+    rc, after = rlc.json("status", "--json")
+    b, a = endpoint(before, "GET /depth"), endpoint(after, "GET /depth")
+    check((a["waits"] - b["waits"], a["grants"] - b["grants"]) == (1, 1)
+          and a["refusals"] > b["refusals"] and 100e6 <= a["wait_ns"] - b["wait_ns"] <= 5e9,
+          "the endpoint counts the wait and its time: %s" % a)
+    check(limit(after, "ex1.ip.weight")["refusals"] > limit(before, "ex1.ip.weight")["refusals"],
+          "the limit counts the refusal")
+
+
+def reload_checks(rlc, ini, rlcd):
+    """SIGHUP with a new capacity: reloads counts it, the used weight stays."""
+    rc, before = rlc.json("status", "--json")
+    text = open(ini).read()
+    open(ini, "w").write(text.replace("capacity = 1000", "capacity = 2000", 1))
+    rlcd.send_signal(1)
+    r = rlc.poll(lambda r: r["segment"]["reloads"] == before["segment"]["reloads"] + 1
+                 and limit(r, "ex1.ip.weight")["capacity"] == 2000, "the reload shows")
+    check(r["segment"]["reloading"] is False and
+          limit(r, "ex1.ip.weight")["used"] == limit(before, "ex1.ip.weight")["used"]
+          and limit(r, "ex1.ip.weight")["effective"] == 1800,
+          "reloads %d, capacity 2000, effective 1800, used kept" % r["segment"]["reloads"])
+
+
 def block_checks(rlc):
     p = rlc.ctl("block", "ex1.alpha", "1m")
     check(p.returncode == 0, "block ex1.alpha 1m")
@@ -258,14 +302,18 @@ def main():
     tmp = tempfile.mkdtemp()
     seg = "/rlc-test-%d" % os.getpid()
     env = dict(os.environ, RLC_RUNTIME_DIR=tmp + "/run")
-    rlcd = subprocess.Popen([os.environ["RLCD"], "-c", root + "/tests/e2e/two_accounts.ini",
-                             "-s", seg], stderr=open(tmp + "/rlcd.log", "w"), env=env)
+    ini = tmp + "/ex.ini"
+    shutil.copy(root + "/tests/e2e/two_accounts.ini", ini)
+    rlcd = subprocess.Popen([os.environ["RLCD"], "-c", ini, "-s", seg],
+                            stderr=open(tmp + "/rlcd.log", "w"), env=env)
     try:
         rlc = Rlc(tmp, seg, take)
         rlc.poll(lambda r: r["health"]["exit"] == 0, "rlcd healthy")
         before = schema_checks(rlc, root + "/man/rlctl.1.scd")
         reserve_checks(rlc, before)
         client_checks(rlc)
+        wait_checks(rlc)
+        reload_checks(rlc, ini, rlcd)
         block_checks(rlc)
     finally:
         rlcd.kill()

@@ -93,11 +93,19 @@ screen -e | grep -F "ex1.ip.weight" | grep -qF $'\e[32m' ||
 [ "$(screen -J | awk '{ if (length($0) > w) w = length($0) } END { print w }')" -le 120 ] ||
 	fail "a line is wider than the pane"
 screen | grep -q '^LIMIT .* USAGE ' || fail "no USAGE column: $(screen)"
+# a reload (SIGHUP) with a new capacity: the watch takes it, counts kept
+sed -i '0,/^capacity = 1000$/s//capacity = 2000/' "$tmp/ex.ini"
+kill -HUP "$pid"
+shows "100/1800  [#.........]   5.6%" || fail "watch did not take the reload: $(screen)"
+shows "generation 1  reloads 1" || fail "the segment line does not count the reload: $(screen)"
 tm send-keys -t "$w" q
 shows "exited 0" || fail "watch did not exit 0 on q: $(screen)"
 [ "$(alternate)" = 0 ] || fail "the alternate screen was not left"
+sed -i 's/^capacity = 2000$/capacity = 1000/' "$tmp/ex.ini"
+kill -HUP "$pid"
+poll eval '"$RLCTL" -s "$seg" status | grep -q " 100/900 "' || fail "the reload back to 1000"
 screen | grep -q "LIMIT" && fail "the report stayed on the main screen: $(screen)"
-echo "ok   watch: drawn, redrawn, coloured, cut, stopped by q"
+echo "ok   watch: drawn, redrawn, coloured, cut, reloaded, stopped by q"
 
 echo "2. watch stops on Ctrl-C and on SIGTERM, exit 0, screen restored"
 run_in_pane '"$RLCTL" -s "$SEG" watch'
@@ -117,8 +125,8 @@ echo "ok   watch: Ctrl-C and SIGTERM"
 echo "3. a resize redraws at once, with wider bars"
 run_in_pane '"$RLCTL" -s "$SEG" watch --interval 1h'
 shows "100/900  [#.........]  11.1%" || fail "watch never drew the report: $(screen)"
-tm resize-window -t "$w" -x 200 -y 40
-# 200 columns leave 40 cells for the bar (its most): 11.1% fills 4
+tm resize-window -t "$w" -x 250 -y 40
+# 250 columns leave 40 cells for the bar (its most): 11.1% fills 4
 shows "100/900  [####....................................]  11.1%" ||
 	fail "the resize did not redraw with a wider bar: $(screen)"
 tm send-keys -t "$w" q

@@ -25,7 +25,8 @@ struct widths {
  * columns' widths and the two spaces between them, the bar's brackets and
  * the space after them.
  */
-#define ROW_FIXED (2 + 6 + 2 + 14 + 2 + 2 + 1 + 6 + 2 + 8 + 2 + 6 + 2 + 8 + 2 + 5 + 4 * (2 + 8))
+#define ROW_FIXED (2 + 6 + 2 + 14 + 2 + 2 + 1 + 6 + 2 + 8 + 2 + 6 + 2 + 8 + 2 + 5 + 4 * (2 + 8) + \
+		   4 * (2 + 10))
 
 /* A column width that fits `text` as well. */
 static int widest(int width, const char *text)
@@ -56,10 +57,12 @@ static void segment_line(FILE *out, const struct snapshot *s, const struct healt
 				(s->now_ns - s->rlcd_start_ns) / RLC_NS_PER_SEC * RLC_NS_PER_SEC, 2);
 	style_start(out, st, tone);
 	fprintf(out, "segment %s  layout %" PRIu32 ".%" PRIu32 "  %" PRIu64 " bytes  "
-		     "rlcd pid %" PRIu64 " (%s)  heartbeat %s%s  generation %" PRIu64 "  up %s",
+		     "rlcd pid %" PRIu64 " (%s)  heartbeat %s%s  generation %" PRIu64 "  reloads %" PRIu64
+		     "%s  up %s",
 		output_escape(name, sizeof(name), s->segment), s->layout_major, s->layout_minor,
 		s->size, s->rlcd_pid, health_state_name(hl->state), age,
-		s->heartbeat_ns ? " ago" : "", s->generation, up);
+		s->heartbeat_ns ? " ago" : "", s->generation, s->reloads,
+		s->config_seq & 1 ? " (reloading)" : "", up);
 	style_end(out, st, tone);
 	fputc('\n', out);
 }
@@ -67,9 +70,13 @@ static void segment_line(FILE *out, const struct snapshot *s, const struct healt
 static void limits_header(FILE *out, const struct widths *w)
 {
 	/* "USE" right-aligned over its percents, or "USAGE" over the bars */
-	fprintf(out, "%-*s  %-*s  %-6s  %14s  %*s  %8s  %6s  %8s  %5s  %8s  %8s  %8s  %8s\n",
+	fprintf(out, "%-*s  %-*s  %-6s  %14s  %*s  %8s  %6s  %8s  %5s  %8s  %8s  %8s  %8s",
 		w->name, "LIMIT", w->scope, "SCOPE", "ALGO", "USED/EFFECTIVE",
-		w->st->bars ? -(w->bar + 2 + 1 + 6) : 6, w->st->bars ? "USAGE" : "USE", "CAPACITY", "BUFFER", "WINDOW", "SLOTS", "CRITICAL", "HIGH", "NORMAL", "LOW");
+		w->st->bars ? -(w->bar + 2 + 1 + 6) : 6, w->st->bars ? "USAGE" : "USE", "CAPACITY",
+		"BUFFER", "WINDOW", "SLOTS", "CRITICAL", "HIGH", "NORMAL", "LOW");
+	if (w->st->bars)
+		fprintf(out, "  %10s  %10s  %10s  %10s", "GRANTS", "REFUSED", "REFUNDS", "OBSERVED");
+	fputc('\n', out);
 }
 
 static void limit_row(FILE *out, const struct widths *w, const struct snapshot_limit *l)
@@ -103,10 +110,15 @@ static void limit_row(FILE *out, const struct widths *w, const struct snapshot_l
 	style_start(out, w->st, l->corrupt ? STYLE_BAD : style_tone_of(pct));
 	fprintf(out, "%6s", use);
 	style_end(out, w->st, l->corrupt ? STYLE_BAD : style_tone_of(pct));
-	fprintf(out, "  %8" PRIu32 "  %5.1f%%  %8s  %5s  %8s  %8s  %8s  %8s\n", u->capacity,
+	fprintf(out, "  %8" PRIu32 "  %5.1f%%  %8s  %5s  %8s  %8s  %8s  %8s", u->capacity,
 		u->buffer_ppm / 10000.0, rlc_duration_format(window, sizeof(window), u->interval_ns, 0),
 		slots, left[RLC_PRIO_CRITICAL], left[RLC_PRIO_HIGH], left[RLC_PRIO_NORMAL],
 		left[RLC_PRIO_LOW]);
+	/* on a terminal: the counters, which the piped table leaves to --json */
+	if (w->st->bars)
+		fprintf(out, "  %10" PRIu64 "  %10" PRIu64 "  %10" PRIu64 "  %10" PRIu64, u->grants,
+			u->refusals, u->refunds, u->observed);
+	fputc('\n', out);
 }
 
 /* Is scope *c blocked, or its breaker not closed? */
@@ -355,9 +367,12 @@ void report_clients_table(FILE *out, const struct snapshot *s, bool detail)
 		name_w = widest(name_w, output_escape(name, sizeof(name), s->clients[i].info.name));
 	if (detail)
 		fprintf(out, "%6s  ", "RECORD");
-	fprintf(out, "%8s  %-*s  %5s  %10s  %10s  %12s  %10s  %8s  %8s  %8s  %8s  %9s  %9s\n",
+	fprintf(out, "%8s  %-*s  %5s  %10s  %10s  %12s  %10s  %8s  %8s  %8s  %8s  %9s  %9s",
 		"PID", name_w, "CLIENT", "STATE", "GRANTS", "REFUSED", "WEIGHT", "REFUNDED", "OK",
 		"4XX", "429/418", "5XX", "TRANSPORT", "MEAN");
+	if (detail)
+		fprintf(out, "  %8s  %9s", "WAITS", "WAITED");
+	fputc('\n', out);
 	for (i = 0; i < s->clients_count; i++) {
 		const struct snapshot_client *c = &s->clients[i];
 		const struct snapshot_outcomes *o = &c->outcomes;
@@ -371,11 +386,17 @@ void report_clients_table(FILE *out, const struct snapshot *s, bool detail)
 			fprintf(out, "%6" PRIu32 "  ", c->record);
 		fprintf(out, "%8ld  %-*s  %5s  %10" PRIu64 "  %10" PRIu64 "  %12" PRIu64 "  %10" PRIu64
 			     "  %8" PRIu64 "  %8" PRIu64 "  %8" PRIu64 "  %8" PRIu64 "  %9" PRIu64
-			     "  %9s\n",
+			     "  %9s",
 			(long)c->info.pid, name_w, output_escape(name, sizeof(name), c->info.name),
 			c->info.alive ? "live" : "gone", c->info.grants, c->info.refusals, c->info.weight,
 			c->info.refunded, o->ok, o->client_error, o->limited, o->server_error,
 			o->transport, mean);
+		/* how long its waiting calls slept, to the millisecond */
+		if (detail)
+			fprintf(out, "  %8" PRIu64 "  %9s", c->info.waits,
+				rlc_duration_format(mean, sizeof(mean),
+						    c->info.wait_ns / 1000000u * 1000000u, 2));
+		fputc('\n', out);
 	}
 	fprintf(out, "%" PRIu32 " of %" PRIu32 " client records in use\n", s->clients_count,
 		s->client_records);

@@ -22,6 +22,9 @@ int status_take(struct status_source *src, struct snapshot *snap, struct health 
 {
 	int err;
 
+	/* A handle kept open (watch) takes rlcd's reloaded configuration:
+	 * new capacities, weights and modes. */
+	rlc_refresh(&src->h);
 	if ((err = snapshot_take(&src->h, src->name, src->label, snap)) != 0) {
 		output_error("%s: %s", src->label, strerror(-err));
 		return RLCTL_EXIT_SEGMENT;
