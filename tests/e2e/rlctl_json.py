@@ -215,8 +215,9 @@ def reserve_checks(rlc, before):
               "%s: used_pct is used of effective" % name)
     check(all(limit(after, x["name"])["used"] == x["used"] for x in before["limits"]
               if x["name"] not in taken), "the other limits did not move")
-    check([limit(after, n)["grants"] - limit(before, n)["grants"] for n in taken] == [1],
-          "the limit counts the grant")
+    check([(limit(after, n)["grants"] - limit(before, n)["grants"],
+            limit(after, n)["refusals"] - limit(before, n)["refusals"]) for n in taken] == [(1, 0)],
+          "the limit counts the grant, and no refusal")
     b, a = endpoint(before, "GET /depth"), endpoint(after, "GET /depth")
     check((a["grants"] - b["grants"], a["refusals"] - b["refusals"], a["waits"]) == (1, 0, 0),
           "the endpoint counts the grant: %s" % a)
@@ -266,8 +267,10 @@ def wait_checks(rlc):
     check((a["waits"] - b["waits"], a["grants"] - b["grants"]) == (1, 1)
           and a["refusals"] > b["refusals"] and 100e6 <= a["wait_ns"] - b["wait_ns"] <= 5e9,
           "the endpoint counts the wait and its time: %s" % a)
-    check(limit(after, "ex1.ip.weight")["refusals"] > limit(before, "ex1.ip.weight")["refusals"],
-          "the limit counts the refusal")
+    lb, la = limit(before, "ex1.ip.weight"), limit(after, "ex1.ip.weight")
+    check((la["grants"] - lb["grants"], la["refusals"] - lb["refusals"])
+          == (1, a["refusals"] - b["refusals"]),
+          "the limit counts the grant and the endpoint's refusals: %s" % la)
 
 
 def reload_checks(rlc, ini, rlcd):
