@@ -21,12 +21,12 @@ struct widths {
 };
 
 /*
- * What a limit row holds besides its names and the bar's cells: the
- * columns' widths and the two spaces between them, the bar's brackets and
- * the space after them.
+ * What a limit row with a bar holds besides its name and the bar's cells:
+ * the columns' widths and the two spaces before each, the bar's brackets
+ * and the space after them; last the four priorities' and the four
+ * counters' columns.
  */
-#define ROW_FIXED (2 + 6 + 2 + 14 + 2 + 2 + 1 + 6 + 2 + 8 + 2 + 6 + 2 + 8 + 2 + 5 + 4 * (2 + 8) + \
-		   4 * (2 + 10))
+#define ROW_FIXED (2 + 6 + 2 + 14 + 2 + 2 + 1 + 6 + 2 + 8 + 2 + 6 + 2 + 8 + 2 + 5 + 8 * (2 + 8))
 
 /* A column width that fits `text` as well. */
 static int widest(int width, const char *text)
@@ -36,10 +36,11 @@ static int widest(int width, const char *text)
 	return n > width ? n : width;
 }
 
-/* The bar's cells that fill a row to the terminal's width, within bounds. */
+/* The bar's cells that fill a row to the terminal's width, within bounds.
+ * A row with bars has no SCOPE column: the scope heading names it. */
 static int bar_cells(const struct widths *w)
 {
-	int cells = w->st->columns - (w->name + 2 + w->scope + ROW_FIXED);
+	int cells = w->st->columns - (w->name + ROW_FIXED);
 
 	return cells < STYLE_BAR_MIN ? STYLE_BAR_MIN : cells > STYLE_BAR_MAX ? STYLE_BAR_MAX : cells;
 }
@@ -69,13 +70,17 @@ static void segment_line(FILE *out, const struct snapshot *s, const struct healt
 
 static void limits_header(FILE *out, const struct widths *w)
 {
+	fprintf(out, "%-*s", w->name, "LIMIT");
+	/* with bars, the scope heading above the rows names it */
+	if (!w->st->bars)
+		fprintf(out, "  %-*s", w->scope, "SCOPE");
 	/* "USE" right-aligned over its percents, or "USAGE" over the bars */
-	fprintf(out, "%-*s  %-*s  %-6s  %14s  %*s  %8s  %6s  %8s  %5s  %8s  %8s  %8s  %8s",
-		w->name, "LIMIT", w->scope, "SCOPE", "ALGO", "USED/EFFECTIVE",
+	fprintf(out, "  %-6s  %14s  %*s  %8s  %6s  %8s  %5s  %8s  %8s  %8s  %8s", "ALGO",
+		"USED/EFFECTIVE",
 		w->st->bars ? -(w->bar + 2 + 1 + 6) : 6, w->st->bars ? "USAGE" : "USE", "CAPACITY",
 		"BUFFER", "WINDOW", "SLOTS", "CRITICAL", "HIGH", "NORMAL", "LOW");
 	if (w->st->bars)
-		fprintf(out, "  %10s  %10s  %10s  %10s", "GRANTS", "REFUSED", "REFUNDS", "OBSERVED");
+		fprintf(out, "  %8s  %8s  %8s  %8s", "GRANTS", "REFUSED", "REFUNDS", "OBSERVED");
 	fputc('\n', out);
 }
 
@@ -98,9 +103,10 @@ static void limit_row(FILE *out, const struct widths *w, const struct snapshot_l
 	}
 	if (u->algorithm == RLC_ALGO_WINDOW)
 		snprintf(slots, sizeof(slots), "%" PRIu32, u->slots);
-	fprintf(out, "%-*s  %-*s  %-6s  %14s  ", w->name, output_escape(name, sizeof(name), u->name),
-		w->scope, output_escape(scope, sizeof(scope), u->scope),
-		report_algorithm_name(u->algorithm), used);
+	fprintf(out, "%-*s", w->name, output_escape(name, sizeof(name), u->name));
+	if (!w->st->bars)
+		fprintf(out, "  %-*s", w->scope, output_escape(scope, sizeof(scope), u->scope));
+	fprintf(out, "  %-6s  %14s  ", report_algorithm_name(u->algorithm), used);
 	if (w->st->bars && l->corrupt) {
 		fprintf(out, "%-*s ", w->bar + 2, "");
 	} else if (w->st->bars) {
@@ -116,7 +122,7 @@ static void limit_row(FILE *out, const struct widths *w, const struct snapshot_l
 		left[RLC_PRIO_LOW]);
 	/* on a terminal: the counters, which the piped table leaves to --json */
 	if (w->st->bars)
-		fprintf(out, "  %10" PRIu64 "  %10" PRIu64 "  %10" PRIu64 "  %10" PRIu64, u->grants,
+		fprintf(out, "  %8" PRIu64 "  %8" PRIu64 "  %8" PRIu64 "  %8" PRIu64, u->grants,
 			u->refusals, u->refunds, u->observed);
 	fputc('\n', out);
 }
