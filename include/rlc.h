@@ -287,7 +287,9 @@ static inline int rlc__copy_config(struct rlc *h)
 	int err;
 
 	if (seq & 1u)
-		return -EAGAIN;
+		return rlc__fail(h->why, sizeof(h->why), -EAGAIN,
+				 "rlcd is rewriting the configuration (a reload), or died doing "
+				 "it: a restarted rlcd finishes it");
 	err = rlc__copy_layout(h);
 	/* The copy's loads come before the second read of config_seq: had
 	 * rlcd begun rewriting, its odd store (fenced before its writes) is
@@ -333,7 +335,7 @@ static inline int rlc__refresh_slow(struct rlc *h, uint64_t seq)
 	err = rlc__copy_config(&next);
 	if (err) {
 		rlc__free_config(&next);
-		if (err != -EAGAIN)
+		if (err == -EBADMSG) /* refused: not copied again until the next reload */
 			h->config_seq = seq;
 		return 0;
 	}
@@ -881,7 +883,7 @@ static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, const struct 
 		rlc__count(&h->self->refusals, 1);
 		if (by < h->limits_count)
 			rlc__add_relaxed(&rlc__limit_record(&h->limits[by])->refusals, 1);
-		if (g->endpoint >= 0)
+		if (g->endpoint >= 0 && (uint32_t)g->endpoint < h->cat.endpoints_count)
 			rlc__add_relaxed(&h->counters[g->endpoint].refusals, 1);
 		return err;
 	}
@@ -894,7 +896,7 @@ static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, const struct 
 	/* on the line each take just CASed: it holds it already */
 	for (by = 0; by < g->count; by++)
 		rlc__add_relaxed(&rlc__limit_record(&h->limits[g->id[by]])->grants, 1);
-	if (g->endpoint >= 0)
+	if (g->endpoint >= 0 && (uint32_t)g->endpoint < h->cat.endpoints_count)
 		rlc__add_relaxed(&h->counters[g->endpoint].grants, 1);
 	return 0;
 }

@@ -172,6 +172,28 @@ static void test_reload_bucket_keeps_its_tokens(void **state)
 	assert_int_equal(rlc_try(&f->h, id, 1, &g), -EAGAIN);
 }
 
+/* 10 per hour -> 5 per 30 minutes: the same step, half the burst. */
+static void test_reload_bucket_burst_shrinks_at_one_step(void **state)
+{
+	struct fixture *f = *state;
+	struct rlc_grant g;
+	uint32_t id = (uint32_t)f->bucket;
+	char text[2048];
+	int i;
+
+	for (i = 0; i < 10; i++)
+		assert_int_equal(rlc_try(&f->h, id, 1, &g), 0);
+	const char *base = ini(10, 5, 2, ""), *at = strstr(base, "capacity = 5\ninterval = 1h");
+
+	snprintf(text, sizeof(text), "%.*scapacity = 5\ninterval = 30m%s", (int)(at - base), base,
+		 at + strlen("capacity = 5\ninterval = 1h"));
+	assert_int_equal(reload(f, text), 1);
+	assert_int_equal(rlc_refresh(&f->h), 1);
+	/* full, not a word a take could not have written */
+	assert_int_equal(rlc_try(&f->h, id, 1, &g), -EAGAIN);
+	assert_int_equal(used(&f->h, f->bucket), 5);
+}
+
 static void test_reload_in_progress_keeps_the_copy(void **state)
 {
 	struct fixture *f = *state;
@@ -379,6 +401,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reload_applies_in_place, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_shrink_below_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reload_bucket_keeps_its_tokens, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_reload_bucket_burst_shrinks_at_one_step, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reload_in_progress_keeps_the_copy, setup,
 						teardown),

@@ -237,8 +237,11 @@ uint32_t rlc_retune_apply(void *seg, const void *want, uint64_t now_ns)
 		       w->modes_count + w->endpoints_count;
 	uint64_t seq = rlc__load_relaxed(&h->config_seq), old_step, old_burst;
 	uint32_t i, changed = 0;
+	/* An odd value left by an rlcd that died mid-write is finished here;
+	 * its buckets may hold a TAT of either unit: each is kept within a
+	 * full bucket of the new one. */
+	int unfinished = (int)(seq & 1u);
 
-	/* An odd value left by an rlcd that died mid-write is finished here. */
 	seq |= 1u;
 	rlc__store_relaxed(&h->config_seq, seq);
 	/* Orders the odd store before the rewrite: a reader whose copy saw any
@@ -251,9 +254,14 @@ uint32_t rlc_retune_apply(void *seg, const void *want, uint64_t now_ns)
 		old_step = dst[i].step_ns;
 		old_burst = (uint64_t)dst[i].effective * dst[i].step_ns;
 		limit_set(&dst[i], &src[i]);
-		if (dst[i].algorithm == RLC_ALGO_BUCKET && dst[i].step_ns != old_step)
+		/* the step may stay while the burst shrinks: rescale every change */
+		if (dst[i].algorithm == RLC_ALGO_BUCKET)
 			bucket_rescale(&dst[i], old_step, old_burst, now_ns);
 	}
+	for (i = 0; unfinished && i < w->limits_count; i++)
+		if (dst[i].algorithm == RLC_ALGO_BUCKET)
+			bucket_rescale(&dst[i], dst[i].step_ns,
+				       (uint64_t)dst[i].effective * dst[i].step_ns, now_ns);
 	for (i = 0; i < w->exchanges_count; i++) {
 		xd[i].dialect = xs[i].dialect;
 		xd[i].breaker_failures = xs[i].breaker_failures;

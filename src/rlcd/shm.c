@@ -378,6 +378,23 @@ static int retune(struct rlc_shm *shm, const struct rlc_config *cfg, char *why, 
 	return err;
 }
 
+/*
+ * An odd config_seq: an rlcd died rewriting the configuration, which may
+ * be half old, half new.  Finish the rewrite from `cfg` before anything
+ * checks the records, when the tables are those of `cfg`.
+ */
+static int finish_rewrite(struct rlc_shm *shm, const struct rlc_config *cfg, char *why,
+			  size_t len)
+{
+	struct rlc_layout lay;
+
+	if (shm->size < sizeof(struct rlc_header) ||
+	    !(rlc__load_relaxed(&header(shm)->config_seq) & 1u) ||
+	    rlc_segment_read_header(shm->base, shm->size, &lay, NULL, 0) != 0)
+		return 0; /* the checks that follow say what is wrong */
+	return retune(shm, cfg, why, len);
+}
+
 static int adopt(struct rlc_shm *shm, const struct rlc_config *cfg, const struct stat *st,
 		 char *why, size_t len)
 {
@@ -388,7 +405,9 @@ static int adopt(struct rlc_shm *shm, const struct rlc_config *cfg, const struct
 	shm->base = map(shm);
 	if (!shm->base)
 		return sys_fail(shm, "mmap", why, len);
-	err = rlc_segment_check(shm->base, shm->size, reason, sizeof(reason));
+	err = finish_rewrite(shm, cfg, reason, sizeof(reason));
+	if (!err)
+		err = rlc_segment_check(shm->base, shm->size, reason, sizeof(reason));
 	if (err == -EAGAIN) {
 		snprintf(reason, sizeof(reason),
 			 "corrupt segment: its ready word is 0, yet only a published segment is "
@@ -406,8 +425,7 @@ static int adopt(struct rlc_shm *shm, const struct rlc_config *cfg, const struct
 		return refuse(shm, longest_window(shm, NULL, cfg), "configured", err, reason, why,
 			      len);
 	err = rlc_layout_compatible(shm->base, shm->size, cfg, reason, sizeof(reason));
-	/* odd: an rlcd died rewriting it, and this one finishes the rewrite */
-	if (err == -ESTALE || (!err && (rlc__load_relaxed(&header(shm)->config_seq) & 1u)))
+	if (err == -ESTALE)
 		err = retune(shm, cfg, reason, sizeof(reason));
 	if (err)
 		return refuse(shm, longest_window(shm, &shm->layout, cfg), "in it", err, reason,

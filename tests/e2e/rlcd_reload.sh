@@ -75,6 +75,7 @@ exits 1 "a weight-2 reserve in the last unit"
 
 echo "2. a bot opened before the reload waits for its line"
 coproc PEER { "$peer" "$seg" ex1 GET /depth; }
+peer_pid=$PEER_PID # bash unsets PEER_PID once the coproc exits
 read -r line <&"${PEER[0]}" || fail "peer never said ready"
 [ "$line" = ready ] || fail "peer said '$line', not ready"
 
@@ -88,7 +89,7 @@ grep -qF "reloaded $tmp/reload.ini: 1 limit changed, every count kept" "$tmp/rlc
 echo go >&"${PEER[1]}"
 read -r line <&"${PEER[0]}" || fail "peer said nothing"
 [ "$line" = granted ] || fail "the bot opened before the reload: '$line', not granted"
-wait "$PEER_PID" || fail "peer exited $?"
+wait "$peer_pid" || fail "peer exited $?"
 used ex1.ip.weight 9 10 # 5 kept + the peer's 3 (the new weight) + 1
 ctl status --json
 grep -q '"name": *"ex1.ip.weight"' "$tmp/out" || fail "status --json lacks the limit"
@@ -142,4 +143,17 @@ poll wait_for "$tmp/rlcd2.log" "adopted (counts kept)" || fail "the restart did 
 wait_for "$tmp/rlcd2.log" "the configuration changed 1 limit in place" ||
 	fail "the restart did not apply the change in place"
 used ex1.ip.weight 11 12
+
+echo "9. an rlcd killed mid-rewrite: the next one finishes it and adopts"
+stop_rlcd KILL || true
+put_word 264 $(($(header_word 264) + 1)) # config_seq odd, as during a rewrite
+# limit 0's effective capacity above its capacity, half written
+python3 -c 'import os, struct, sys
+fd = os.open(sys.argv[1], os.O_WRONLY)
+os.pwrite(fd, struct.pack("<I", 99), 320 + 80)' "$shm"
+start_rlcd rlcd3.log "$tmp/reload.ini"
+poll wait_for "$tmp/rlcd3.log" "adopted (counts kept)" || fail "the unfinished rewrite was not adopted"
+[ $(($(header_word 264) % 2)) -eq 0 ] || fail "config_seq is still odd"
+used ex1.ip.weight 12 12
+full ex1.ip.weight
 echo "ok"
