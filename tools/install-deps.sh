@@ -5,7 +5,7 @@
 set -euo pipefail
 
 rlc_packages=(
-	meson ninja-build gcc g++ pkg-config python3
+	meson ninja-build gcc g++ pkg-config python3 tmux
 	liburing-dev libiniparser-dev libcmocka-dev scdoc
 	spin redis-server libhiredis-dev
 	clang-14 libclang-rt-14-dev

@@ -54,3 +54,33 @@ as_reader() {
 
 # The message of a change refused for want of write access.
 denied="$seg: Permission denied: changing it needs write access; run rlctl as a user that the segment's mode and group (rlc.ini(5)) let write"
+
+# healthy: rlctl status exits 0.
+healthy() {
+	ctl status
+	[ "$rc" -eq 0 ]
+}
+
+# hold NAME ARGS...: start rlc-take ($take) ARGS with its feedback (rlc-take
+# holds its handle until stdin ends), stdin the FIFO $tmp/NAME.in; wait
+# until it has fed back.  Its pid in $NAME_pid, the FIFO's writing end in
+# $NAME_fd.  A later one holds the FIFOs of the earlier ones open too:
+# release them last first.
+hold() {
+	local name=$1 fd
+	shift
+	mkfifo "$tmp/$name.in"
+	"$take" "$seg" "$@" <"$tmp/$name.in" >"$tmp/$name.out" 2>&1 &
+	eval "${name}_pid=$!"
+	exec {fd}>"$tmp/$name.in"
+	eval "${name}_fd=$fd"
+	wait_for "$tmp/$name.out" "fed " || fail "rlc-take $* did not feed back: $(cat "$tmp/$name.out")"
+}
+
+# release NAME: end the stdin of the rlc-take started by hold, and reap it.
+release() {
+	local fd pid
+	eval "fd=\$${1}_fd pid=\$${1}_pid"
+	exec {fd}>&-
+	wait "$pid" || fail "rlc-take $1 exited $?: $(cat "$tmp/$1.out")"
+}

@@ -278,7 +278,9 @@ esac
 {
 	echo
 	printf '%s\n' 'LIMIT                            SCOPE                 ALGO    USED/EFFECTIVE     USE  CAPACITY  BUFFER    WINDOW  SLOTS  CRITICAL      HIGH    NORMAL       LOW'
+	printf '%s\n' 'scope    acct\r\x7f (other)'
 	printf '%s\303\251%s\n' 'ip\x1b[31m\n"q"\\\xff\xc2\x9b' '  acct\r\x7f            window          0/2280    0.0%      2400    5.0%        1m     64      2280      2280      2280      2280'
+	printf '%s\n' 'scope    binance-usdm.account (other)'
 	printf '%s\n' 'binance-usdm.account.orders-10s  binance-usdm.account  window           0/285    0.0%       300    5.0%       10s     64       285       285       285       285'
 	printf '%s\n' 'binance-usdm.account.orders-1m   binance-usdm.account  window          0/1140    0.0%      1200    5.0%        1m     64      1140      1140      1140      1140'
 	echo

@@ -5,20 +5,26 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "block.h"
 #include "check.h"
+#include "clients.h"
 #include "mode.h"
 #include "output.h"
 #include "reserve.h"
 #include "rlc/segment.h"
 #include "rlctl.h"
 #include "status.h"
+#include "style.h"
+#include "watch.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: rlctl [-s NAME] [status] [--json]\n"
+		"Usage: rlctl [-s NAME] [status] [--json | --color WHEN]\n"
+		"       rlctl [-s NAME] watch [--interval DURATION] [--color WHEN]\n"
+		"       rlctl [-s NAME] clients [--json]\n"
 		"       rlctl [-s NAME] mode EXCHANGE [MODE [--for DURATION]]\n"
 		"       rlctl [-s NAME] block SCOPE DURATION\n"
 		"       rlctl [-s NAME] unblock SCOPE\n"
@@ -31,7 +37,13 @@ static void usage(FILE *out)
 		"scope; check an rlc.ini.\n"
 		"\n"
 		"Commands:\n"
-		"  status            print the status report (the default)\n"
+		"  status            print the status report (the default): each exchange,\n"
+		"                    its scopes and their limits with usage bars, and the\n"
+		"                    clients\n"
+		"  watch             show the status report in place, redrawn every\n"
+		"                    --interval, until q, Ctrl-C or SIGTERM; on a pipe,\n"
+		"                    one report per interval, each ending in a form feed\n"
+		"  clients           print every client record in use: counts and outcomes\n"
 		"  mode EXCHANGE     print the mode EXCHANGE is in and how long it has left\n"
 		"  mode EXCHANGE MODE\n"
 		"                    switch EXCHANGE to MODE for every process, for the\n"
@@ -48,7 +60,12 @@ static void usage(FILE *out)
 		"\n"
 		"Options:\n"
 		"  -s, --segment NAME  segment to use (default: $RLC_SEGMENT, else /rlc)\n"
-		"  -j, --json          print the status report as one JSON object\n"
+		"  -j, --json          status, clients: print one JSON object (schema\n"
+		"                      rlc.status/1, rlc.clients/1; see rlctl(1))\n"
+		"      --color WHEN    status, watch: colour the report: auto (on a\n"
+		"                      terminal, unless $NO_COLOR is set), always or never\n"
+		"      --interval DURATION\n"
+		"                      watch: redraw every DURATION, 100ms to 1h (default 1s)\n"
 		"      --for DURATION  how long the mode lasts: 1s to 7d (e.g. 90s, 15m, 2h)\n"
 		"      --account A     reserve: the account to count on (default: the only one)\n"
 		"      --priority P    reserve: critical, high, normal or low (default: the\n"
@@ -63,6 +80,8 @@ static void usage(FILE *out)
 		"64 usage error, bad segment name, or an unknown exchange, mode or scope;\n"
 		"65 invalid configuration; 66 configuration file unreadable;\n"
 		"74 the output could not be written; 77 no write access to the segment.\n"
+		"watch: 0 when stopped by q or a signal; 2, 64 and 74 as above.\n"
+		"clients: 0 when the segment could be read; 2, 64 and 74 as above.\n"
 		"reserve: 0 granted; 1 refused, a limit full; 3 unknown exchange, endpoint\n"
 		"or account; 4 scope blocked or breaker open; 64 bad input or a request\n"
 		"that can never fit; 2 and 77 as above.\n");
@@ -118,20 +137,61 @@ struct args {
 	const char *segment; /* -s, or NULL */
 	const char *duration; /* --for, or NULL */
 	const char *account, *priority, *wait; /* reserve's options, or NULL */
+	const char *interval; /* watch's --interval, or NULL */
+	const char *color;    /* --color, or NULL */
 	bool json;
 };
+
+/* --color's WHEN into *when (auto without it); the usage status if it is none. */
+static int color_of(const struct args *a, enum style_when *when)
+{
+	*when = STYLE_AUTO;
+	if (a->color && style_when_parse(a->color, when) != 0) {
+		output_error("--color '%s': not auto, always or never; try 'rlctl --help'", a->color);
+		return RLCTL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* `status`, `watch` and `clients`, which read the segment only. */
+static int reading(const char *verb, int argc, char **argv, const struct args *a)
+{
+	enum style_when when;
+	struct style st;
+	int status;
+
+	if (a->duration)
+		return not_for("--for", verb);
+	if (argc > 0)
+		return bad_usage("unexpected argument", argv[0]);
+	if (a->interval && strcmp(verb, "watch") != 0)
+		return not_for("--interval", verb);
+	if (a->json && strcmp(verb, "watch") == 0)
+		return not_for("--json", verb);
+	if (a->color && (a->json || strcmp(verb, "clients") == 0))
+		return not_for("--color", a->json ? "status --json" : verb);
+	if ((status = color_of(a, &when)) != 0)
+		return status;
+	if (strcmp(verb, "watch") == 0)
+		return watch_run(a->segment, a->interval, when);
+	if (strcmp(verb, "clients") == 0)
+		return clients_run(a->segment, a->json);
+	style_for(STDOUT_FILENO, when, &st);
+	return status_run(a->segment, a->json, &st);
+}
 
 /* The command `verb` with its operands argv[0 .. argc). */
 static int command(const char *verb, int argc, char **argv, const struct args *a)
 {
 	const char *reserve_only = a->account ? "--account" : a->priority ? "--priority"
 				   : a->wait   ? "--wait" : NULL;
+	const char *reading_only = a->interval ? "--interval" : a->color ? "--color" : NULL;
 
 	if (strcmp(verb, "reserve") == 0) {
 		struct reserve_args r = { NULL };
 
-		if (a->json || a->duration)
-			return not_for(a->json ? "--json" : "--for", verb);
+		if (a->json || a->duration || reading_only)
+			return not_for(a->json ? "--json" : a->duration ? "--for" : reading_only, verb);
 		if (argc < 3) {
 			output_error("'rlctl reserve' needs an EXCHANGE, a METHOD and a PATH; "
 				     "try 'rlctl --help'");
@@ -149,13 +209,11 @@ static int command(const char *verb, int argc, char **argv, const struct args *a
 	}
 	if (reserve_only)
 		return not_for(reserve_only, verb);
-	if (strcmp(verb, "status") == 0) {
-		if (a->duration)
-			return not_for("--for", verb);
-		if (argc > 0)
-			return bad_usage("unexpected argument", argv[0]);
-		return status_run(a->segment, a->json);
-	}
+	if (strcmp(verb, "status") == 0 || strcmp(verb, "watch") == 0 ||
+	    strcmp(verb, "clients") == 0)
+		return reading(verb, argc, argv, a);
+	if (reading_only)
+		return not_for(reading_only, verb);
 	if (strcmp(verb, "mode") == 0) {
 		if (a->json)
 			return not_for("--json", verb);
@@ -211,6 +269,8 @@ int main(int argc, char **argv)
 		{ "account", required_argument, NULL, 'a' },
 		{ "priority", required_argument, NULL, 'p' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "color", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -248,6 +308,12 @@ int main(int argc, char **argv)
 			break;
 		case 'w':
 			a.wait = optarg;
+			break;
+		case 'i':
+			a.interval = optarg;
+			break;
+		case 'c':
+			a.color = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -8,9 +8,33 @@
 
 #include "health.h"
 #include "snapshot.h"
+#include "style.h"
 
-/* Print the segment line, each exchange with its limits, and the clients table. */
+/*
+ * Print the segment line, each exchange with its limits grouped by scope,
+ * and the clients table, in style `st`: colours, and usage bars as wide as
+ * its columns allow.
+ */
+void report_text_styled(FILE *out, const struct snapshot *s, const struct health *hl,
+			const struct style *st);
+
+/* The same in style_plain: as it goes to a file. */
 void report_text(FILE *out, const struct snapshot *s, const struct health *hl);
+
+/*
+ * The clients table: one row per client record in use, and how many are;
+ * with `detail` (rlctl clients), each row's record index first.  Or the
+ * line that says there are none.
+ */
+void report_clients_table(FILE *out, const struct snapshot *s, bool detail);
+
+/* A client as one JSON object, as "clients" of report_json() lists it. */
+void report_json_client(FILE *out, const struct snapshot_client *c);
+
+/* The "schema" member report_json() starts with. */
+#define REPORT_SCHEMA "rlc.status/1"
+/* and the one of rlctl clients --json */
+#define REPORT_CLIENTS_SCHEMA "rlc.clients/1"
 
 /* Print the same as one JSON object followed by a newline. */
 void report_json(FILE *out, const struct snapshot *s, const struct health *hl);

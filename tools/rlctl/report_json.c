@@ -47,10 +47,10 @@ static void segment_object(FILE *out, const struct snapshot *s, const struct hea
 	json_string(out, s->segment);
 	fprintf(out, ", \"layout_major\": %" PRIu32 ", \"layout_minor\": %" PRIu32
 		     ", \"size\": %" PRIu64 ", \"rlcd_pid\": %" PRIu64
-		     ", \"generation\": %" PRIu64 ", \"heartbeat_period_ns\": %" PRIu64
-		     ", \"heartbeat_age_ns\": ",
-		s->layout_major, s->layout_minor, s->size, s->rlcd_pid, s->generation,
-		s->heartbeat_period_ns);
+		     ", \"generation\": %" PRIu64 ", \"reloads\": %" PRIu64 ", \"reloading\": %s"
+		     ", \"heartbeat_period_ns\": %" PRIu64 ", \"heartbeat_age_ns\": ",
+		s->layout_major, s->layout_minor, s->size, s->rlcd_pid, s->generation, s->reloads,
+		s->config_seq & 1 ? "true" : "false", s->heartbeat_period_ns);
 	/* null: rlcd never beat, which is not the same as a fresh beat */
 	optional(out, s->heartbeat_ns != 0, hl->heartbeat_age_ns);
 	fprintf(out, ", \"uptime_ns\": ");
@@ -88,6 +88,7 @@ static void limit_object(FILE *out, const struct snapshot *s, uint32_t id)
 	json_string(out, u->name);
 	fprintf(out, ", \"scope\": ");
 	json_string(out, u->scope);
+	fprintf(out, ", \"scope_id\": %" PRIu32, l->scope);
 	fprintf(out, ", \"algorithm\": \"%s\", \"corrupt\": %s, \"used\": %s, \"effective\": %" PRIu32
 		     ", \"used_pct\": %s, \"capacity\": %" PRIu32 ", \"buffer_ppm\": %" PRIu32
 		     ", \"interval_ns\": %" PRIu64 ", \"window\": \"%s\", \"slots\": %" PRIu32,
@@ -96,6 +97,9 @@ static void limit_object(FILE *out, const struct snapshot *s, uint32_t id)
 		rlc_duration_format(window, sizeof(window), u->interval_ns, 0), u->slots);
 	fprintf(out, ", \"exchange\": ");
 	name_or_null(out, u->exchange);
+	fprintf(out, ", \"grants\": %" PRIu64 ", \"refusals\": %" PRIu64 ", \"refunds\": %" PRIu64
+		     ", \"observed\": %" PRIu64,
+		u->grants, u->refusals, u->refunds, u->observed);
 	fprintf(out, ", \"scope_kind\": \"%s\", \"account\": ", report_scope_kind_name(l->kind));
 	name_or_null(out, l->kind == RLC_SCOPE_ACCOUNT ? s->cat->accounts[l->account].name : NULL);
 	fprintf(out, ", \"mode\": ");
@@ -216,14 +220,15 @@ static void outcomes_object(FILE *out, const struct snapshot_outcomes *o)
 	fprintf(out, "]}");
 }
 
-static void client_object(FILE *out, const struct snapshot_client *c)
+void report_json_client(FILE *out, const struct snapshot_client *c)
 {
 	fputc('{', out);
 	client_id(out, c);
 	fprintf(out, ", \"alive\": %s, \"grants\": %" PRIu64 ", \"refusals\": %" PRIu64
-		     ", \"weight\": %" PRIu64 ", \"refunded\": %" PRIu64 ", ",
+		     ", \"weight\": %" PRIu64 ", \"refunded\": %" PRIu64 ", \"waits\": %" PRIu64
+		     ", \"wait_ns\": %" PRIu64 ", ",
 		c->info.alive ? "true" : "false", c->info.grants, c->info.refusals, c->info.weight,
-		c->info.refunded);
+		c->info.refunded, c->info.waits, c->info.wait_ns);
 	outcomes_object(out, &c->outcomes);
 	fputc('}', out);
 }
@@ -293,12 +298,15 @@ static void scope_object(FILE *out, const struct snapshot *s, uint32_t i)
 static void endpoint_object(FILE *out, const struct snapshot *s, uint32_t i)
 {
 	const struct rlc_endpoint_view *e = &s->cat->endpoints[i];
+	const struct rlc_endpoint_counts *n = &s->endpoint_counts[i];
 
 	fprintf(out, "{\"id\": %" PRIu32 ", \"exchange\": ", i);
 	json_string(out, s->cat->exchanges[e->exchange].name);
 	fprintf(out, ", \"name\": ");
 	json_string(out, e->name);
-	fprintf(out, ", ");
+	fprintf(out, ", \"grants\": %" PRIu64 ", \"refusals\": %" PRIu64 ", \"waits\": %" PRIu64
+		     ", \"wait_ns\": %" PRIu64 ", ",
+		n->grants, n->refusals, n->waits, n->wait_ns);
 	outcomes_object(out, &s->endpoint_outcomes[i]);
 	fputc('}', out);
 }
@@ -307,7 +315,7 @@ void report_json(FILE *out, const struct snapshot *s, const struct health *hl)
 {
 	uint32_t i;
 
-	fprintf(out, "{");
+	fprintf(out, "{\"schema\": \"%s\", \"now_ns\": %" PRIu64 ",\n ", REPORT_SCHEMA, s->now_ns);
 	segment_object(out, s, hl);
 	fprintf(out, ",\n ");
 	health_object(out, hl);
@@ -329,7 +337,7 @@ void report_json(FILE *out, const struct snapshot *s, const struct health *hl)
 	fprintf(out, "],\n \"client_records\": %" PRIu32 ",\n \"clients\": [", s->client_records);
 	for (i = 0; i < s->clients_count; i++) {
 		fprintf(out, "%s\n  ", i ? "," : "");
-		client_object(out, &s->clients[i]);
+		report_json_client(out, &s->clients[i]);
 	}
 	fprintf(out, "],\n \"endpoints\": [");
 	for (i = 0; i < s->endpoints_count; i++) {

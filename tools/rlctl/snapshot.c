@@ -143,6 +143,8 @@ int snapshot_take(const struct rlc *h, const char *segment, const char *label,
 	s->rlcd_start_ns = rlc__load_relaxed(&hdr->rlcd_start_ns);
 	s->heartbeat_period_ns = rlc__load_relaxed(&hdr->heartbeat_period_ns);
 	s->generation = rlc__load_relaxed(&hdr->generation);
+	s->config_seq = rlc__load_relaxed(&hdr->config_seq);
+	s->reloads = s->config_seq / 2;
 	s->shm_dev = rlc__load_relaxed(&hdr->shm_dev);
 	s->shm_ino = rlc__load_relaxed(&hdr->shm_ino);
 	s->detached_ns = rlc__load_relaxed(&hdr->detached_ns);
@@ -159,8 +161,10 @@ int snapshot_take(const struct rlc *h, const char *segment, const char *label,
 				 sizeof(*s->scope_states));
 	s->endpoint_outcomes = calloc(h->cat.endpoints_count ? h->cat.endpoints_count : 1,
 				      sizeof(*s->endpoint_outcomes));
+	s->endpoint_counts = calloc(h->cat.endpoints_count ? h->cat.endpoints_count : 1,
+				    sizeof(*s->endpoint_counts));
 	if (!s->limits || !s->clients || !s->exchanges || !s->order || !s->accounts ||
-	    !s->scope_states || !s->endpoint_outcomes) {
+	    !s->scope_states || !s->endpoint_outcomes || !s->endpoint_counts) {
 		snapshot_free(s);
 		return -ENOMEM;
 	}
@@ -177,6 +181,7 @@ int snapshot_take(const struct rlc *h, const char *segment, const char *label,
 		}
 		l->exchange = h->limits[i].exchange;
 		l->account = h->limits[i].account;
+		l->scope = h->limits[i].scope;
 		l->kind = scope_kind(h, &h->limits[i]);
 	}
 	s->limits_count = h->limits_count;
@@ -194,8 +199,11 @@ int snapshot_take(const struct rlc *h, const char *segment, const char *label,
 		s->clients_count++;
 	}
 	scopes_take(h, s);
-	for (i = 0; i < h->cat.endpoints_count; i++)
+	for (i = 0; i < h->cat.endpoints_count; i++) {
 		outcomes_take(&h->outcomes[i], &s->endpoint_outcomes[i]);
+		/* fails only once truncated, which the caller asks the guard about */
+		rlc_endpoint_counters(h, i, &s->endpoint_counts[i]);
+	}
 	s->endpoints_count = h->cat.endpoints_count;
 	return 0;
 }
@@ -209,8 +217,10 @@ void snapshot_free(struct snapshot *s)
 	free(s->accounts);
 	free(s->scope_states);
 	free(s->endpoint_outcomes);
+	free(s->endpoint_counts);
 	s->scope_states = NULL;
 	s->endpoint_outcomes = NULL;
+	s->endpoint_counts = NULL;
 	s->limits = NULL;
 	s->clients = NULL;
 	s->exchanges = NULL;

@@ -19,6 +19,7 @@ struct snapshot_limit {
 	bool corrupt;           /* its shared state is one no interleaving produces */
 	uint32_t exchange;      /* index into the catalog's exchanges, or RLC_NONE */
 	uint32_t account;       /* index into the catalog's accounts, or RLC_NONE */
+	uint32_t scope;         /* its scope's id: index into snapshot.scope_states */
 	enum rlc_scope_kind kind; /* of its scope */
 };
 
@@ -68,6 +69,8 @@ struct snapshot {
 	uint64_t heartbeat_ns;
 	uint64_t heartbeat_period_ns;
 	uint64_t generation;
+	uint64_t reloads;     /* rlc_reloads(): configurations rlcd reloaded in place */
+	uint64_t config_seq;  /* the header's seqlock word: odd while rlcd rewrites */
 	uint64_t shm_dev;     /* the file rlcd serves, as it recorded it; */
 	uint64_t shm_ino;     /* inode 0: not recorded */
 	uint64_t detached_ns; /* when rlcd saw its name point elsewhere; 0 */
@@ -90,6 +93,7 @@ struct snapshot {
 	struct snapshot_scope *scope_states; /* by scope id, beside `scopes`' names */
 	uint32_t endpoints_count;
 	struct snapshot_outcomes *endpoint_outcomes; /* by endpoint id (s->cat->endpoints) */
+	struct rlc_endpoint_counts *endpoint_counts; /* the same: grants, refusals, waits */
 };
 
 /*
