@@ -582,15 +582,14 @@ void rlc_layout_publish(void *base)
 	rlc__store_release(&((struct rlc_header *)base)->ready, RLC_READY);
 }
 
-/* Records `count` of `rec` bytes at `off` in a and b: the first whose bytes from `from` differ. */
-static uint32_t first_difference(const void *a, const void *b, uint64_t off, uint32_t count,
-				 size_t rec, size_t from)
+uint32_t rlc_layout_first_difference(const void *a, const void *b, uint64_t off, uint32_t count,
+				     size_t rec, size_t from, size_t to)
 {
 	const unsigned char *ra = (const unsigned char *)a + off, *rb = (const unsigned char *)b + off;
 	uint32_t i;
 
 	for (i = 0; i < count; i++)
-		if (memcmp(ra + i * rec + from, rb + i * rec + from, rec - from) != 0)
+		if (memcmp(ra + i * rec + from, rb + i * rec + from, to - from) != 0)
 			return i;
 	return RLC_NONE;
 }
@@ -639,8 +638,8 @@ static int compare(const void *seg, const void *want, const struct rlc_header *h
 					 "configured differently) in the configuration",
 					 i, names[la[i].name % h->names_count].text, wanted[i].text);
 	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
-		i = first_difference(seg, want, tables[t].off, tables[t].count, tables[t].rec,
-				     tables[t].from);
+		i = rlc_layout_first_difference(seg, want, tables[t].off, tables[t].count,
+						tables[t].rec, tables[t].from, tables[t].rec);
 		if (i != RLC_NONE)
 			return rlc__fail(why, len, -ESTALE,
 					 "%s %" PRIu32 " differs between the segment and the "

@@ -21,6 +21,13 @@
 int rlc_limit_derive(const struct rlc_limit_config *lc, uint32_t *effective, uint64_t *step_ns,
 		     char *why, size_t len);
 
+/*
+ * Records `count` of `rec` bytes at `off` in a and b: the first whose
+ * bytes [from, to) differ, or RLC_NONE.
+ */
+uint32_t rlc_layout_first_difference(const void *a, const void *b, uint64_t off, uint32_t count,
+				     size_t rec, size_t from, size_t to);
+
 /* A bucket's capacity x step in ms, rounded up (its record's burst_max_ms); else 0. */
 uint32_t rlc_layout_burst_ms(const struct rlc_limit *l);
 

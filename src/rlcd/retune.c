@@ -86,19 +86,6 @@ static int limit_fixed(const void *seg, const void *want, uint32_t i, char *why,
 	return 0;
 }
 
-/* Records `count` of `rec` bytes at `off`: the first whose bytes [from, to) differ. */
-static uint32_t first_difference(const void *a, const void *b, uint64_t off, uint32_t count,
-				 size_t rec, size_t from, size_t to)
-{
-	const unsigned char *ra = (const unsigned char *)a + off, *rb = (const unsigned char *)b + off;
-	uint32_t i;
-
-	for (i = 0; i < count; i++)
-		if (memcmp(ra + i * rec + from, rb + i * rec + from, to - from) != 0)
-			return i;
-	return RLC_NONE;
-}
-
 /*
  * The records whose identity no reload may change: scopes and accounts
  * whole; an exchange's name and tables; a mode's or an endpoint's name
@@ -131,15 +118,16 @@ static int records_fixed(const void *seg, const void *want, char *why, size_t le
 	size_t k;
 
 	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
-		i = first_difference(seg, want, t[k].off, t[k].count, t[k].rec, t[k].from, t[k].to);
+		i = rlc_layout_first_difference(seg, want, t[k].off, t[k].count, t[k].rec,
+						t[k].from, t[k].to);
 		if (i != RLC_NONE)
 			return rlc__fail(why, len, -ESTALE,
 					 "%s %" PRIu32 " is another in the configuration (added, "
 					 "removed, renamed or moved)" REFUSED,
 					 t[k].what, i);
 	}
-	i = first_difference(seg, want, h->names_off, own, sizeof(struct rlc_name), 0,
-			     sizeof(struct rlc_name));
+	i = rlc_layout_first_difference(seg, want, h->names_off, own, sizeof(struct rlc_name), 0,
+					sizeof(struct rlc_name));
 	if (i != RLC_NONE)
 		return rlc__fail(why, len, -ESTALE,
 				 "'%s' is '%s' in the configuration (a name changed)" REFUSED,

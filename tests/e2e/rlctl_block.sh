@@ -64,33 +64,6 @@ refused() {
 		fail "take $1: exit $status, '$(cat "$tmp/take.err")', not refused with $2"
 }
 
-# hold NAME ARGS...: start rlc-take ARGS with its feedback (rlc-take holds
-# its handle until stdin ends), stdin the FIFO $tmp/NAME.in; wait until it
-# has fed back.  Its pid in $NAME_pid, the FIFO's writing end in $NAME_fd.
-hold() {
-	local name=$1 fd
-	shift
-	mkfifo "$tmp/$name.in"
-	"$take" "$seg" "$@" <"$tmp/$name.in" >"$tmp/$name.out" 2>&1 &
-	eval "${name}_pid=$!"
-	exec {fd}>"$tmp/$name.in"
-	eval "${name}_fd=$fd"
-	wait_for "$tmp/$name.out" "fed " || fail "rlc-take $* did not feed back: $(cat "$tmp/$name.out")"
-}
-
-# release NAME: end the stdin of the rlc-take started by hold, and reap it.
-release() {
-	local fd pid
-	eval "fd=\$${1}_fd pid=\$${1}_pid"
-	exec {fd}>&-
-	wait "$pid" || fail "rlc-take $1 exited $?: $(cat "$tmp/$1.out")"
-}
-
-healthy() {
-	ctl status
-	[ "$rc" -eq 0 ]
-}
-
 when='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
 
 cat >"$tmp/block.ini" <<EOF
