@@ -6,7 +6,7 @@
 #   build-tsan/  the thread variant of the stress suite, and the reserve,
 #                block and raise tests (threads on one segment or word among
 #                them), under TSan;
-#   build-fuzz/  each libFuzzer harness for RLC_FUZZ_SECONDS (60) seconds.
+#   build-fuzz/  each libFuzzer harness for RLC_FUZZ_SECONDS (45) seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/install-deps.sh
