@@ -915,10 +915,12 @@ static inline int rlc__decided(struct rlc *h, struct rlc_grant *g, const struct 
 }
 
 /*
- * A waiting call that slept, from its first refusal (at `first_ns`) to its
- * last decision in *g: counted for this client and g's endpoint.
+ * A wait that slept (rlc_acquire, rlc_reserve_wait, or a caller's own loop
+ * over rlc_wait_step), from its first refusal at `first_ns` to its last
+ * decision in *g: counted for this client and g's endpoint.  `first_ns` 0
+ * (it never slept) counts nothing.
  */
-static inline void rlc__waited(struct rlc *h, const struct rlc_grant *g, uint64_t first_ns)
+static inline void rlc_waited(struct rlc *h, const struct rlc_grant *g, uint64_t first_ns)
 {
 	uint64_t took = g->now_ns > first_ns ? g->now_ns - first_ns : 0;
 
@@ -1067,22 +1069,29 @@ static inline int rlc__mode_refused(const struct rlc *h, const struct rlc_grant 
 }
 
 /*
- * After refusal `err` in *g: sleep until the request may fit, marking the
- * refusing limit for its priority (rlc/priority.h) when it was the limit's
- * room that refused.  A blocked scope is waited out without a mark (it
- * shuts every priority out); an open breaker is looked at again every
- * RLC_MODE_POLL_NS, since a probe may close it any time.  Returns 0 to try
- * again; -ETIMEDOUT when a limit's wait would pass `deadline_ns`; `err`
- * itself when the block or breaker outlasts it.
+ * After refusal `err` of rlc_try_n or rlc_reserve in *g, decide a waiter's
+ * next step without sleeping, for callers whose own timer does the waiting
+ * (an event loop): mark the refusing limit for the request's priority
+ * (rlc/priority.h) when it was the limit's room that refused, and set
+ * *wake_ns to the CLOCK_MONOTONIC time to try again.  A blocked scope is
+ * waited out without a mark (it shuts every priority out); an open breaker
+ * is looked at again every RLC_MODE_POLL_NS, since a probe may close it any
+ * time.  Returns 0 to try again at *wake_ns; -ETIMEDOUT when a limit's wait
+ * would pass `deadline_ns`; `err` itself when the block or breaker outlasts
+ * it, or when `err` is not a refusal a wait can outlast.
  */
-static inline int rlc__wait(struct rlc *h, const struct rlc_grant *g, int err,
-			    uint64_t deadline_ns)
+static inline int rlc_wait_step(struct rlc *h, const struct rlc_grant *g, int err,
+				uint64_t deadline_ns, uint64_t *wake_ns)
 {
-	struct timespec until;
 	/* retry_ns counts from the decision; saturate, never wrap */
-	uint64_t wake = rlc__add_sat(g->now_ns, g->retry_ns);
-	uint64_t mark = rlc__add_sat(wake, RLC_WAIT_GRACE_NS);
+	uint64_t wake, mark;
 
+	if (!h || !h->self || !g || !wake_ns)
+		return -EINVAL;
+	if (!rlc__waitable(err))
+		return err;
+	wake = rlc__add_sat(g->now_ns, g->retry_ns);
+	mark = rlc__add_sat(wake, RLC_WAIT_GRACE_NS);
 	if (err == -EHOSTDOWN && wake - g->now_ns > RLC_MODE_POLL_NS)
 		wake = g->now_ns + RLC_MODE_POLL_NS;
 	if (wake > deadline_ns)
@@ -1097,6 +1106,19 @@ static inline int rlc__wait(struct rlc *h, const struct rlc_grant *g, int err,
 	else
 		rlc_priority_mark(h->limits[g->refused_by].waiting, g->priority,
 				  mark < deadline_ns ? mark : deadline_ns);
+	*wake_ns = wake;
+	return 0;
+}
+
+/* rlc_wait_step, then sleep until its wake time.  Returns as rlc_wait_step. */
+static inline int rlc__wait(struct rlc *h, const struct rlc_grant *g, int err,
+			    uint64_t deadline_ns)
+{
+	struct timespec until;
+	uint64_t wake;
+
+	if ((err = rlc_wait_step(h, g, err, deadline_ns, &wake)))
+		return err;
 	until.tv_sec = (time_t)(wake / RLC_NS_PER_SEC);
 	until.tv_nsec = (long)(wake % RLC_NS_PER_SEC);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
@@ -1128,7 +1150,7 @@ static inline int rlc_acquire(struct rlc *h, const uint32_t *ids, const uint32_t
 			break;
 		first = first ? first : refused_at;
 	}
-	rlc__waited(h, g, first);
+	rlc_waited(h, g, first);
 	return err;
 }
 

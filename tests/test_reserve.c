@@ -525,6 +525,52 @@ static void test_reserve_fixed_marks_hold_back_near_the_boundary(void **state)
 }
 
 /*
+ * rlc_wait_step decides what rlc_reserve_wait would, without sleeping: the
+ * wake time, the mark on the refusing limit, and when to give up.
+ */
+static void test_reserve_wait_step(void **state)
+{
+	struct fixture *f = *state;
+	struct rlc_grant g;
+	uint64_t wake = 0, far;
+	int i, scope;
+
+	for (i = 0; i < 9; i++)
+		assert_int_equal(reserve1(f, f->order, NULL, NULL, f->main_acct, -1, &g), 0);
+	assert_int_equal(reserve1(f, f->order, NULL, NULL, f->main_acct, -1, &g), -EAGAIN);
+	assert_int_equal(g.refused_by, f->main_orders);
+	far = g.now_ns + 60000 * MS;
+	assert_int_equal(rlc_wait_step(&f->h, &g, -EAGAIN, far, &wake), 0);
+	assert_true(wake == g.now_ns + g.retry_ns);
+	/* the HIGH order holds lower priorities back until its wake-up's grace */
+	assert_true(rlc__load_relaxed(&f->h.limits[f->main_orders].waiting[RLC_PRIO_HIGH]) ==
+		    wake + RLC_WAIT_GRACE_NS);
+	/* a deadline before the wake-up: give up now */
+	wake = 0;
+	assert_int_equal(rlc_wait_step(&f->h, &g, -EAGAIN, g.now_ns + g.retry_ns - 1, &wake),
+			 -ETIMEDOUT);
+	assert_true(wake == 0);
+	/* not a refusal a wait outlasts: returned as it is */
+	assert_int_equal(rlc_wait_step(&f->h, &g, -E2BIG, far, &wake), -E2BIG);
+	assert_int_equal(rlc_wait_step(&f->h, &g, -EINVAL, far, &wake), -EINVAL);
+	assert_int_equal(rlc_wait_step(&f->h, NULL, -EAGAIN, far, &wake), -EINVAL);
+	assert_int_equal(rlc_wait_step(&f->h, &g, -EAGAIN, far, NULL), -EINVAL);
+
+	/* a block is waited out when it ends by the deadline, never past it */
+	scope = rlc_scope_id(&f->h, "ex.ip");
+	assert_true(scope >= 0);
+	assert_int_equal(rlc_block(&f->h, (uint32_t)scope, rlc_now_ns() + 5000 * MS), 0);
+	assert_int_equal(reserve1(f, f->ping, NULL, NULL, RLC_ACCOUNT_ONLY, -1, &g),
+			 -ECONNREFUSED);
+	assert_int_equal(rlc_wait_step(&f->h, &g, -ECONNREFUSED, g.now_ns + 1000 * MS, &wake),
+			 -ECONNREFUSED);
+	assert_int_equal(rlc_wait_step(&f->h, &g, -ECONNREFUSED, far, &wake), 0);
+	assert_true(wake == g.now_ns + g.retry_ns && g.retry_ns > 4000 * MS);
+	/* a block shuts every priority out: it leaves no mark of its own */
+	assert_true(rlc__load_relaxed(&f->h.limits[f->ip].waiting[RLC_WAIT_ANY]) == 0);
+}
+
+/*
  * With real processes: two LOW flooders keep the IP limit (a bucket that
  * refills 60 a second) empty with weight-2 requests, each retaken as soon
  * as it refills.  A HIGH request of weight 40, which needs two thirds of a
@@ -691,6 +737,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reserve_corrupt_mode_word, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_marks_hold_lower_priorities, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_reserve_wait_step, setup, teardown),
 		cmocka_unit_test(test_reserve_ceiling_rounds_once),
 		cmocka_unit_test(test_reserve_fixed_marks_hold_back_near_the_boundary),
 		cmocka_unit_test(test_reserve_waiting_high_is_not_starved),

@@ -267,7 +267,7 @@ static inline int rlc_reserve_wait(struct rlc *h, uint32_t endpoint,
 			break;
 		first = first ? first : refused_at;
 	}
-	rlc__waited(h, g, first);
+	rlc_waited(h, g, first);
 	return err;
 }
 
