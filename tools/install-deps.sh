@@ -10,6 +10,8 @@ rlc_packages=(
 	spin redis-server libhiredis-dev
 	clang-14 libclang-rt-14-dev
 	libsystemd-dev prometheus curl systemd
+	python3-dev python3-aiohttp python3-requests python3-httpx python3-redis
+	python3-pytest python3-pytest-asyncio
 )
 
 rlc_install_deps() {
