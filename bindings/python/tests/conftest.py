@@ -144,14 +144,15 @@ class Rlcd:
             f.write(ini_text)
         self.log = os.path.join(self.tmp, "rlcd.log")
         self.env = dict(os.environ, RLC_RUNTIME_DIR=self.run, RLC_SEGMENT=self.segment)
-        self.proc = subprocess.Popen([self.rlcd, "-c", self.ini, "-s", self.segment],
-                                     stdout=subprocess.DEVNULL, stderr=open(self.log, "w"),
-                                     env=self.env)
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen([self.rlcd, "-c", self.ini, "-s", self.segment],
+                                         stdout=subprocess.DEVNULL, stderr=log, env=self.env)
         until("rlcd publishes " + self.segment, self._ready)
 
     def _ready(self):
         if self.proc.poll() is not None:
-            raise AssertionError("rlcd exited %s:\n%s" % (self.proc.returncode, open(self.log).read()))
+            with open(self.log) as log:
+                raise AssertionError("rlcd exited %s:\n%s" % (self.proc.returncode, log.read()))
         try:
             rlc.Client(self.segment, readonly=True).close()
             return True

@@ -7,8 +7,9 @@ Every request is recorded (its arrival time on CLOCK_MONOTONIC, method,
 path, query, headers, body).  By default a request gets 200, a small JSON
 body with "serverTime", and X-MBX-USED-WEIGHT-1M when used_weight is set;
 script() queues other answers per METHOD and path: a 429 with Retry-After,
-a 418, an error body with a "code".  /hang answers only once release() is
-called (a request that left and got no answer in time)."""
+a 418, an error body with a "code".  /hang, and any path with ?hang=1, answer
+only once release() is called (a request that left and got no answer in
+time)."""
 
 import asyncio
 import json
@@ -63,7 +64,7 @@ class ExchangeServer:
             self.arrivals.append(a)
             queue = self._scripts.get((request.method, request.path))
             answer = queue.pop(0) if queue else None
-        if request.path == "/hang":
+        if request.path == "/hang" or "hang" in request.query:
             await self._hang.wait()
         if answer is None:
             answer = {"status": 200, "json": {"serverTime": int(time.time() * 1000)}}
@@ -95,3 +96,4 @@ class ExchangeServer:
         asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
+        self._loop.close()
