@@ -9,21 +9,16 @@
 
 #include "rlcpy.h"
 
-/* Freed grants kept for reuse; the GIL guards the list. */
-#define FREELIST_MAX 64
-static rlcpy_grant *freelist[FREELIST_MAX];
-static unsigned freelist_len;
+rlcpy_grant *rlcpy_grant_freelist[RLCPY_FREELIST_MAX];
+unsigned rlcpy_grant_freelist_len;
 
-rlcpy_grant *rlcpy_grant_new(rlcpy_handle *owner)
+/* rlcpy_grant_new's slow path: the freelist is empty. */
+rlcpy_grant *rlcpy_grant_alloc(rlcpy_handle *owner)
 {
-	rlcpy_grant *o;
+	rlcpy_grant *o = PyObject_New(rlcpy_grant, &rlcpy_grant_type);
 
-	if (RLCPY_LIKELY(freelist_len > 0)) {
-		o = freelist[--freelist_len];
-		(void)PyObject_Init((PyObject *)o, &rlcpy_grant_type);
-	} else if (!(o = PyObject_New(rlcpy_grant, &rlcpy_grant_type))) {
+	if (!o)
 		return NULL;
-	}
 	Py_INCREF(owner);
 	o->owner = owner;
 	o->state = 0;
@@ -33,8 +28,8 @@ rlcpy_grant *rlcpy_grant_new(rlcpy_handle *owner)
 static void grant_dealloc(rlcpy_grant *o)
 {
 	Py_CLEAR(o->owner);
-	if (freelist_len < FREELIST_MAX)
-		freelist[freelist_len++] = o;
+	if (rlcpy_grant_freelist_len < RLCPY_FREELIST_MAX)
+		rlcpy_grant_freelist[rlcpy_grant_freelist_len++] = o;
 	else
 		PyObject_Free(o);
 }

@@ -6,8 +6,8 @@
  */
 #include "rlcpy.h"
 
-/* The handle is usable for call `fn` (writes: it needs a client record). */
-int rlcpy_check(rlcpy_handle *self, const char *fn, int writes)
+/* rlcpy_check's slow path: say why the handle is not usable. */
+int rlcpy_check_fail(rlcpy_handle *self, const char *fn, int writes)
 {
 	if (RLCPY_UNLIKELY(self->forked)) {
 		PyErr_Format(PyExc_RuntimeError,

@@ -330,7 +330,39 @@ static PyObject *handle_endpoint_weights(rlcpy_handle *self, PyObject *const *ar
 	return list;
 }
 
+/*
+ * _bench_c(endpoint, n): n reserve + refund pairs in C, without Python
+ * between them: the floor the benchmark sets the binding's cost beside.
+ * Returns the ns per pair.
+ */
+static PyObject *handle_bench_c(rlcpy_handle *self, PyObject *const *args, Py_ssize_t nargs)
+{
+	struct rlc_grant g;
+	uint32_t ep, n, i;
+	uint64_t t0;
+	int err;
+
+	if (rlcpy_check(self, "_bench_c", 1) < 0)
+		return NULL;
+	if (nargs != 2)
+		return PyErr_Format(PyExc_TypeError, "_bench_c() takes (endpoint, n)");
+	if (rlcpy_uint_arg("_bench_c", "endpoint", args[0], &ep) < 0 ||
+	    rlcpy_uint_arg("_bench_c", "n", args[1], &n) < 0)
+		return NULL;
+	t0 = rlc_now_ns();
+	for (i = 0; i < n; i++) {
+		if ((err = rlc_reserve(&self->h, ep, NULL, 0, RLC_ACCOUNT_ONLY, RLC_PRIO_ENDPOINT, &g)))
+			return rlcpy_raise_refusal(self, "_bench_c", err, &g);
+		if (g.count && (err = rlc_refund(&self->h, &g)))
+			return rlcpy_raise(self, "_bench_c", err);
+	}
+	return PyFloat_FromDouble(n ? (double)(rlc_now_ns() - t0) / n : 0.0);
+}
+
 PyMethodDef rlcpy_handle_reserve_methods[] = {
+	RLCPY_FAST("_bench_c", handle_bench_c, 0,
+		   "_bench_c(endpoint, n)\n--\n\nns per reserve + refund pair, looped in C (the "
+		   "benchmark's floor)."),
 	RLCPY_FAST("reserve", handle_reserve, METH_KEYWORDS,
 		   "reserve(endpoint, params=None, account=None, priority=None)\n--\n\n"
 		   "Reserve one request of endpoint id `endpoint` now, never waiting: a Grant, or "

@@ -92,15 +92,42 @@ void rlcpy_handle_link(rlcpy_handle *self);
 void rlcpy_handle_unlink(rlcpy_handle *self);
 
 /* handle.c */
-int rlcpy_check(rlcpy_handle *self, const char *fn, int writes);
+int rlcpy_check_fail(rlcpy_handle *self, const char *fn, int writes);
+
+/* The handle is usable for call `fn` (writes: it needs a client record):
+ * 0, or -1 with the exception set.  Inline: every call starts with it. */
+static inline int rlcpy_check(rlcpy_handle *self, const char *fn, int writes)
+{
+	if (RLCPY_LIKELY(self->open && !self->forked && (!writes || self->h.self)))
+		return 0;
+	return rlcpy_check_fail(self, fn, writes);
+}
 PyObject *rlcpy_scope_name(rlcpy_handle *self, uint32_t scope);
 PyObject *rlcpy_limit_name(rlcpy_handle *self, int32_t limit);
 int rlcpy_exchange_arg(rlcpy_handle *self, const char *fn, PyObject *o, int *out);
 int rlcpy_scope_arg(rlcpy_handle *self, const char *fn, PyObject *o, uint32_t *out);
 extern PyMethodDef rlcpy_handle_lookup_methods[];
 
-/* grant.c */
-rlcpy_grant *rlcpy_grant_new(rlcpy_handle *owner);
+/* grant.c: freed grants kept for reuse (the GIL guards the list) */
+#define RLCPY_FREELIST_MAX 64
+extern rlcpy_grant *rlcpy_grant_freelist[RLCPY_FREELIST_MAX];
+extern unsigned rlcpy_grant_freelist_len;
+rlcpy_grant *rlcpy_grant_alloc(rlcpy_handle *owner);
+
+/* A new grant of `owner`: from the freelist, without an allocator call. */
+static inline rlcpy_grant *rlcpy_grant_new(rlcpy_handle *owner)
+{
+	rlcpy_grant *o;
+
+	if (RLCPY_UNLIKELY(rlcpy_grant_freelist_len == 0))
+		return rlcpy_grant_alloc(owner);
+	o = rlcpy_grant_freelist[--rlcpy_grant_freelist_len];
+	(void)PyObject_Init((PyObject *)o, &rlcpy_grant_type);
+	Py_INCREF(owner);
+	o->owner = owner;
+	o->state = 0;
+	return o;
+}
 int rlcpy_grant_of(rlcpy_handle *self, const char *fn, PyObject *o, rlcpy_grant **out);
 int rlcpy_grant_types_init(void);
 
