@@ -11,7 +11,7 @@ rlc_packages=(
 	clang-14 libclang-rt-14-dev
 	libsystemd-dev prometheus curl systemd
 	python3-dev python3-aiohttp python3-requests python3-httpx python3-redis
-	python3-pytest python3-pytest-asyncio
+	python3-pytest python3-pytest-asyncio libcurl4-openssl-dev
 )
 
 rlc_install_deps() {

@@ -11,8 +11,11 @@
  * CRITICAL.  A call that has to wait says so; a call that could not be
  * granted before its deadline is given up, as a bot drops a stale quote.
  * Now and then an order is cancelled before it is sent and its grant
- * refunded.  At the end it prints one line of totals, as key=value words
- * for scripts.
+ * refunded.  With -u it sends each call over HTTP to that exchange (the
+ * simulator, tools/exchange-sim) and feeds every response back; without,
+ * a call only takes its time "on the wire".  A scope rlc holds blocked (a
+ * ban fed back by any bot) is waited out, not sent into.  At the end it
+ * prints one line of totals, as key=value words for scripts.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http_call.h"
 #include "rlc.h"
 
 #define MS UINT64_C(1000000)
@@ -76,6 +80,8 @@ struct options {
 	unsigned pause_ms;  /* mean time a call takes on the wire */
 	uint64_t seed;
 	const char *account; /* of the exchange's accounts; NULL: its only one */
+	const char *url;     /* the exchange's base URL; NULL: no HTTP */
+	const char *api_key; /* who the exchange counts orders against */
 };
 
 struct totals {
@@ -87,6 +93,9 @@ struct totals {
 	uint64_t refunded; /* orders cancelled before sending, grant given back */
 	uint64_t waits;    /* requests refused at first and waited for */
 	uint64_t timeouts; /* requests given up at their deadline */
+	uint64_t blocked;  /* requests held back by a block or an open breaker */
+	/* with -u: the exchange's answers */
+	uint64_t http_ok, http_429, http_418, http_other, http_failed;
 };
 
 static volatile sig_atomic_t stop;
@@ -118,10 +127,13 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: rlc-demo-bot [-s SEGMENT] [-n NAME] [-d SECONDS] [-o PERCENT] [-p MS]\n"
-		"                    [-r SEED] [-a ACCOUNT]\n"
+		"                    [-r SEED] [-a ACCOUNT] [-u URL [-k API_KEY]]\n"
 		"Send a mix of Binance USD-M market-data calls, orders and cancels for\n"
-		"SECONDS (default 10), PERCENT of them orders (default 30), each taking about\n"
-		"MS on the wire (default 40), on ACCOUNT (default: the only one).\n");
+		"SECONDS (default 10), PERCENT of them orders (default 30), on ACCOUNT\n"
+		"(default: the only one).  With -u, over HTTP to the exchange at URL\n"
+		"(http://127.0.0.1:PORT), as API_KEY (default: the account's name), each\n"
+		"response fed back; without, each call takes about MS on the wire\n"
+		"(default 40).\n");
 }
 
 /* Parse the command line into *o; returns 0, or 64 after printing why. */
@@ -136,7 +148,7 @@ static int parse(int argc, char **argv, struct options *o)
 	o->order_pct = 30;
 	o->pause_ms = 40;
 	o->seed = (uint64_t)getpid() * UINT64_C(0x9e3779b97f4a7c15) ^ rlc_now_ns();
-	while ((opt = getopt(argc, argv, "s:n:d:o:p:r:a:h")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:d:o:p:r:a:u:k:h")) != -1) {
 		switch (opt) {
 		case 's':
 			o->segment = optarg;
@@ -167,6 +179,14 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'a':
 			o->account = optarg;
 			break;
+		case 'u':
+			if (strncmp(optarg, "http://", 7) != 0)
+				goto bad;
+			o->url = optarg;
+			break;
+		case 'k':
+			o->api_key = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -179,6 +199,12 @@ static int parse(int argc, char **argv, struct options *o)
 		usage(stderr);
 		return 64;
 	}
+	if (o->api_key && !o->url) {
+		fprintf(stderr, "rlc-demo-bot: -k needs -u\n");
+		return 64;
+	}
+	if (!o->api_key)
+		o->api_key = o->account ? o->account : "main";
 	/* xorshift never leaves 0 */
 	if (o->seed == 0)
 		o->seed = 1;
@@ -215,21 +241,56 @@ static int reserve(struct rlc *h, uint32_t id, const struct call *c, int account
 		t->waits++;
 		err = rlc_reserve_wait(h, id, &p, n, account, RLC_PRIO_ENDPOINT, deadline, g);
 	}
-	if (err != -ETIMEDOUT)
+	if (err == -ECONNREFUSED || err == -EHOSTDOWN)
+		t->blocked++;
+	else if (err == -ETIMEDOUT)
+		t->timeouts++;
+	else
 		return err;
 	/* Back off as long as rlc says it takes, not in a busy loop. */
-	t->timeouts++;
 	now = rlc_now_ns();
 	if (now < deadline)
 		pause_ns(g->retry_ns < deadline - now ? g->retry_ns : deadline - now);
 	return 1;
 }
 
-/* "Send" it: on the wire for pause/2 .. 3 pause/2. */
-static void send_call(const struct options *o, uint64_t *rnd)
+/* Count the exchange's answer to one call. */
+static void count_answer(const struct http_call *c, struct totals *t)
 {
-	if (o->pause_ms)
-		pause_ns(o->pause_ms * MS / 2 + next_random(rnd) % (o->pause_ms * MS));
+	if (c->status == 0)
+		t->http_failed++;
+	else if (c->status == 429)
+		t->http_429++;
+	else if (c->status == 418)
+		t->http_418++;
+	else if (c->status >= 200 && c->status < 300 && !c->code[0])
+		t->http_ok++;
+	else
+		t->http_other++;
+}
+
+/*
+ * Send call `c` granted in *g: over HTTP, its response fed back, when the
+ * bot has a URL; else on the wire for pause/2 .. 3 pause/2.
+ */
+static void send_call(struct rlc *h, const struct options *o, struct http_call *http,
+		      const struct call *c, const struct rlc_grant *g, uint64_t *rnd,
+		      struct totals *t)
+{
+	struct rlc_response r;
+	char query[128];
+
+	if (!o->url) {
+		if (o->pause_ms)
+			pause_ns(o->pause_ms * MS / 2 + next_random(rnd) % (o->pause_ms * MS));
+		return;
+	}
+	if (c->param)
+		snprintf(query, sizeof(query), "%s=%s", c->param, c->value);
+	http_call_send(http, o->url, c->method, c->path, c->param ? query : NULL);
+	count_answer(http, t);
+	http_call_response(http, &r);
+	rlc_feedback(h, g, &r);
 }
 
 /*
@@ -238,7 +299,8 @@ static void send_call(const struct options *o, uint64_t *rnd)
  * a negative error from rlc other than a refusal.
  */
 static int one_call(struct rlc *h, const struct endpoints *ep, int account,
-		    const struct options *o, uint64_t *rnd, uint64_t end_ns, struct totals *t)
+		    const struct options *o, struct http_call *http, uint64_t *rnd, uint64_t end_ns,
+		    struct totals *t)
 {
 	bool order = next_random(rnd) % 100 < o->order_pct;
 	uint64_t pick = next_random(rnd) % MARKET_CALLS;
@@ -262,7 +324,7 @@ static int one_call(struct rlc *h, const struct endpoints *ep, int account,
 		t->orders++;
 	else
 		t->market++;
-	send_call(o, rnd);
+	send_call(h, o, http, c, &g, rnd, t);
 	if (!order || next_random(rnd) % CANCEL_ONE_IN != 0)
 		return 0;
 	if ((err = reserve(h, ep->cancel, &cancel_call, account, end_ns, &g, t)))
@@ -270,7 +332,7 @@ static int one_call(struct rlc *h, const struct endpoints *ep, int account,
 	t->grants++;
 	t->cancels++;
 	t->weight += ip_weight(&g, ep->ip);
-	send_call(o, rnd);
+	send_call(h, o, http, &cancel_call, &g, rnd, t);
 	return 0;
 }
 
@@ -321,6 +383,8 @@ int main(int argc, char **argv)
 	struct options o;
 	uint64_t start, end, rnd;
 	struct endpoints ep;
+	struct http_call http = { 0 };
+	char why[128];
 	struct rlc h;
 	int err, account;
 
@@ -338,21 +402,35 @@ int main(int argc, char **argv)
 		rlc_close(&h);
 		return err;
 	}
+	if (o.url && http_call_open(&http, o.api_key, o.name, why, sizeof(why))) {
+		fprintf(stderr, "rlc-demo-bot: %s\n", why);
+		rlc_close(&h);
+		return 2;
+	}
 	rnd = o.seed;
 	start = rlc_now_ns();
 	end = start + (uint64_t)(o.seconds * 1e9);
 	err = 0;
 	while (!stop && !err && rlc_now_ns() < end)
-		err = one_call(&h, &ep, account, &o, &rnd, end, &t);
+		err = one_call(&h, &ep, account, &o, &http, &rnd, end, &t);
+	if (o.url)
+		http_call_close(&http);
 	rlc_close(&h);
 	if (err)
 		fprintf(stderr, "rlc-demo-bot: %s: %s\n", o.name, strerror(-err));
 	printf("bot=%s seconds=%.1f grants=%llu market=%llu orders=%llu cancels=%llu weight=%llu "
-	       "refunded=%llu waits=%llu timeouts=%llu\n",
+	       "refunded=%llu waits=%llu timeouts=%llu blocked=%llu",
 	       o.name, (double)(rlc_now_ns() - start) / 1e9, (unsigned long long)t.grants,
 	       (unsigned long long)t.market, (unsigned long long)t.orders,
 	       (unsigned long long)t.cancels,
 	       (unsigned long long)t.weight, (unsigned long long)t.refunded,
-	       (unsigned long long)t.waits, (unsigned long long)t.timeouts);
+	       (unsigned long long)t.waits, (unsigned long long)t.timeouts,
+	       (unsigned long long)t.blocked);
+	if (o.url)
+		printf(" http_ok=%llu http_429=%llu http_418=%llu http_other=%llu http_failed=%llu",
+		       (unsigned long long)t.http_ok, (unsigned long long)t.http_429,
+		       (unsigned long long)t.http_418, (unsigned long long)t.http_other,
+		       (unsigned long long)t.http_failed);
+	putchar('\n');
 	return err ? 1 : 0;
 }
