@@ -73,7 +73,6 @@ class Router:
         if c.config_seq != self._seq:  # a reload may have moved the ids
             self._cache.clear()
             self._seq = c.config_seq
-            c.exchange(self.exchange.name)
             self.exchange = c.exchange(self.exchange.name)
             self.account = self._account_id(self._account_arg)
         key = (method, path)
