@@ -149,18 +149,18 @@ RLC__HOT uint64_t rlc__http_zeros(uint64_t w)
 RLC__HOT int rlc__http_fits8(const char *s, const char *tpl, int fold)
 {
 	const uint64_t ones = UINT64_C(0x0101010101010101), high = 0x80 * ones;
-	uint64_t w, t, w7, digit, either, lit, is_digit;
+	uint64_t w, t, w7, want_digit, either, lit, is_digit;
 
 	memcpy(&w, s, 8);
 	memcpy(&t, tpl, 8);
-	digit = rlc__http_zeros(t ^ ('#' * ones));
+	want_digit = rlc__http_zeros(t ^ ('#' * ones));
 	either = rlc__http_zeros(t ^ ('?' * ones));
-	lit = high & ~(digit | either | rlc__http_zeros(t ^ ('_' * ones)));
+	lit = high & ~(want_digit | either | rlc__http_zeros(t ^ ('_' * ones)));
 	if (fold)
 		w |= rlc__http_letters(t);
 	w7 = w & 0x7f * ones;
 	is_digit = (w7 + (0x80 - '0') * ones) & ~(w7 + (0x80 - '9' - 1) * ones) & ~w & high;
-	return ((digit & ~is_digit) | (lit & ~rlc__http_zeros(w ^ t)) |
+	return ((want_digit & ~is_digit) | (lit & ~rlc__http_zeros(w ^ t)) |
 		(either & ~(is_digit | rlc__http_zeros(w ^ (' ' * ones))))) == 0;
 }
 
