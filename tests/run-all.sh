@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh checkout: installs what is missing,
 # then builds and runs
-#   build/       unit, e2e, model, stress and bench-smoke suites;
+#   build/       unit, e2e, model, stress, bench-smoke and python suites;
 #   build-asan/  unit, e2e and stress under AddressSanitizer + UBSan;
 #   build-tsan/  the thread variant of the stress suite, and the reserve,
 #                block and raise tests (threads on one segment or word among
@@ -26,13 +26,15 @@ build() { # dir [meson options...]
 
 build build
 meson test -C build --print-errorlogs --suite unit --suite e2e --suite model --suite stress \
-	--suite bench
+	--suite bench --suite python
 
-build build-asan -Db_sanitize=address,undefined -Db_lundef=false
+# The Python extension is left out of the sanitized builds: Debian's
+# python3 cannot load an ASan or TSan object.
+build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dpython=disabled
 RLC_STRESS_MIN_USE=$sanitized_use meson test -C build-asan --print-errorlogs \
 	--suite unit --suite e2e --suite stress
 
-build build-tsan -Db_sanitize=thread -Db_lundef=false
+build build-tsan -Db_sanitize=thread -Db_lundef=false -Dpython=disabled
 RLC_STRESS_MIN_USE=$sanitized_use meson test -C build-tsan --print-errorlogs stress-threads reserve \
 	block raise
 

@@ -39,7 +39,7 @@ command -v clang-14 >/dev/null ||
 [ -f $build/build.ninja ] ||
 	CC=clang-14 CXX=clang++-14 meson setup $build -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link \
-		-Dc_link_args=-fsanitize=fuzzer-no-link >/dev/null
+		-Dc_link_args=-fsanitize=fuzzer-no-link -Dpython=disabled >/dev/null
 # tests/fuzz/meson.build leaves the harnesses out where libFuzzer does not link.
 ninja -C $build -t query tests/fuzz/rlc-fuzz-segment >/dev/null 2>&1 ||
 	skip "clang-14 cannot link -fsanitize=fuzzer: apt-get install libclang-rt-14-dev," \
