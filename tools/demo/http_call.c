@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* One header line "Name: value\r\n" into c->head and c->fields. */
 static size_t on_header(char *line, size_t size, size_t n, void *arg)
@@ -64,6 +65,41 @@ static void find_code(struct http_call *c)
 	}
 }
 
+/*
+ * The exchange's clock in the body: Binance's serverTime (GET /time,
+ * exchangeInfo), the event and transaction times E and T (depth), or a
+ * ticker's or trade's "time"; the first found, else 0.  Arrays of klines
+ * carry candle times, not the server's, and have none of these keys.
+ */
+static void find_server_time(struct http_call *c)
+{
+	const char *keys[] = { "\"serverTime\":", "\"E\":", "\"T\":", "\"time\":" };
+	unsigned i;
+	char *at, *end;
+	long long v;
+
+	c->server_time_ms = 0;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (!(at = strstr(c->body, keys[i])))
+			continue;
+		v = strtoll(at + strlen(keys[i]), &end, 10);
+		if (end != at + strlen(keys[i]) && v > 0) {
+			c->server_time_ms = v;
+			return;
+		}
+	}
+}
+
+const char *http_call_header(const struct http_call *c, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < c->fields_count; i++)
+		if (strcasecmp(c->fields[i].name, name) == 0)
+			return c->fields[i].value;
+	return NULL;
+}
+
 int http_call_open(struct http_call *c, const char *api_key, const char *bot, char *why,
 		   size_t len)
 {
@@ -102,6 +138,8 @@ int http_call_send(struct http_call *c, const char *base, const char *method, co
 	c->head_len = c->body_len = 0;
 	c->fields_count = 0;
 	c->body[0] = '\0';
+	c->code[0] = '\0';
+	c->server_time_ms = 0;
 	curl_easy_setopt(c->curl, CURLOPT_URL, c->url);
 	curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c->curl, CURLOPT_NOBODY, 0L);
@@ -112,6 +150,7 @@ int http_call_send(struct http_call *c, const char *base, const char *method, co
 		return -1;
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &c->status);
 	find_code(c);
+	find_server_time(c);
 	return 0;
 }
 
@@ -123,6 +162,7 @@ void http_call_response(const struct http_call *c, struct rlc_response *r)
 	r->headers_count = c->fields_count;
 	r->code = c->code[0] ? c->code : NULL;
 	r->elapsed_ns = c->elapsed_ns;
+	r->server_time_ms = c->server_time_ms;
 }
 
 void http_call_close(struct http_call *c)

@@ -32,6 +32,7 @@ struct http_call {
 	char body[HTTP_CALL_BODY];
 	size_t body_len;
 	char code[24]; /* the body's "code" or non-zero "retCode"; "" if none */
+	int64_t server_time_ms; /* the body's server time (serverTime, E, T, time), or 0 */
 	uint64_t elapsed_ns;
 };
 
@@ -52,6 +53,9 @@ int http_call_send(struct http_call *c, const char *base, const char *method, co
 
 /* The last response, as rlc_feedback takes it; valid until the next send. */
 void http_call_response(const struct http_call *c, struct rlc_response *r);
+
+/* The last response's header `name` (any case), or NULL. */
+const char *http_call_header(const struct http_call *c, const char *name);
 
 void http_call_close(struct http_call *c);
 
