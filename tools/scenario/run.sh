@@ -9,7 +9,6 @@ set -eu
 cd "$(dirname "$0")/../.."
 build=${RLC_SCENARIO_BUILD:-build}
 [ -f "$build/build.ninja" ] || meson setup "$build" >/dev/null
-ninja -C "$build" src/rlcd/rlcd tools/rlctl/rlctl tools/demo/rlc-demo-bot >/dev/null
-# the bindings, when this build has them
-ninja -C "$build" -t targets all 2>/dev/null | grep -q '^bindings/' && ninja -C "$build" >/dev/null
+# rlcd, rlctl, the C bot and the bindings the Python and Node bots load
+ninja -C "$build" >/dev/null
 exec /usr/bin/python3 tools/scenario/run.py --build "$build" "$@"
