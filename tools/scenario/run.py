@@ -53,7 +53,6 @@ class Context:
 
     def node_env(self):
         e = self.env()
-        e["RLC_NODE_ADDON_DIR"] = os.path.join(self.build, "bindings/node")
         return e
 
     def sim_args(self):
