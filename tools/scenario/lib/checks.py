@@ -55,6 +55,8 @@ def check(figs):
              "windows " + ", ".join(f"{w['accepted']}" for w in f["windows"] if w["label"] == "steady")
              + f"; mean {_pct(u)}"))
         add("window", "the logs are the simulator's truth", _logs_true(f))
+    if "window64" in figs:
+        add("window64", "zero 429s and bans", _clean(figs["window64"]))
     if "own" in figs:
         f = figs["own"]
         add("own", "own limiters at full budget get 429s and a ban",

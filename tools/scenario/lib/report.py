@@ -7,8 +7,8 @@ import json
 import os
 from xml.sax.saxutils import escape
 
-ORDER = ["fixed", "window", "own", "split", "ban"]
-COLOURS = {"fixed": "#1b7837", "window": "#5aae61", "own": "#d73027", "split": "#f4a582",
+ORDER = ["fixed", "window", "window64", "own", "split", "ban"]
+COLOURS = {"fixed": "#1b7837", "window": "#5aae61", "window64": "#a6dba0", "own": "#d73027", "split": "#f4a582",
            "ban": "#4575b4"}
 
 
