@@ -138,6 +138,13 @@ if node tools/scenario/bots/bot.js --probe >/dev/null 2>&1; then
 	js=node
 fi
 
+# status: rlctl status, of the exchange the bots trade on (the built-in
+# default holds six) and the clients.
+status() {
+	"$rlctl" -s "$segment" status |
+		awk '/^exchange / { on = $2 == "binance-usdm" } /^(segment|no registered)/ || $1 == "PID" { on = 1 } on'
+}
+
 # start_bot NAME LANG MIX ACCOUNT SEED
 start_bot() {
 	set -- "$1" "$2" "$3" "$4" "$5" --url "$url" --name "$1" --seconds "$seconds" \
@@ -163,15 +170,15 @@ start_bot strategy-ccxt $js light main 4
 # Show the budget draining while they run; the bots end on their own.
 for step in 1 2 3; do
 	sleep "$(awk "BEGIN { print $seconds / 4 }")"
-	say "rlctl status, about $((seconds * step / 4))s in"
-	"$rlctl" -s "$segment" status || true
+	say "rlctl status (binance-usdm), about $((seconds * step / 4))s in"
+	status || true
 done
 for p in $bot_pids; do
 	wait "$p" || die "a bot failed: $(cat "$tmp"/*.err)"
 done
 bot_pids=""
-say "rlctl status after the bots"
-"$rlctl" -s "$segment" status || true
+say "rlctl status (binance-usdm) after the bots"
+status || true
 
 say "what the exchange saw"
 curl -s "$url/__sim/report" >"$tmp/report.json" || die "no report from the simulator"

@@ -18,7 +18,7 @@ from procs import Procs, rogue, sim_report, start_rlcd, start_simulator
 # and per window a label ("steady" windows count for utilization)
 ARMS = {
     "fixed": {"title": "(a) rlc, fixed windows", "ini": "fixed", "limiter": "rlc",
-              "labels": ["steady", "mode", "steady"]},
+              "labels": ["steady", "mode", "steady"], "lead_ms": 5000},
     "window": {"title": "(a') rlc, sliding window", "ini": "window", "limiter": "rlc",
                "labels": ["steady", "steady", "steady"], "values": {"SLOTS": "256"},
                "lead_ms": 5000},
@@ -31,14 +31,18 @@ ARMS = {
     "split": {"title": "(c) static split, 1/8 each", "ini": None, "limiter": "own:300",
               "labels": ["steady", "steady"]},
     "ban": {"title": "ban propagation (rlc, fixed)", "ini": "fixed", "limiter": "rlc",
-            "labels": ["ban", "ban", "after"], "seconds": 18.0},
+            "labels": ["ban", "ban", "after"], "lead_ms": 5000, "after_ms": 16000},
 }
 
-# bots start this long before the first window: start-up, clock learning.
-# A sliding window passes its capacity again about an interval after the
-# heavy bot's first rush, which takes up to 2 s here: its arms start 5 s
-# early, so each rush falls inside one window of the exchange's clock
-# rather than across a boundary at the edge of what is measured.
+# Bots start LEAD_MS before the first window measured: start-up, clock
+# learning.  The rlc arms start 5 s early: the heavy bot's first rush takes
+# up to 2 s on a loaded machine, and a rush still running at the first
+# window's start would be measured there twice over: in a fixed window, the
+# grants of the last `latency` before a boundary count in both windows (the
+# guard), and a sliding window passes its capacity again an interval after
+# the rush, so a rush across a boundary splits over two windows.  Started
+# early, each rush falls inside one window of the exchange's clock, as it
+# does under steady saturation.
 LEAD_MS = 2000
 TAIL_MS = 300   # and stop this long after the last
 MODE_AT_MS = 1500   # into the mode window
@@ -83,7 +87,7 @@ def run_arm(ctx, name, bots):
         first_x = ((now_x + lead + 200) // w + 1) * w
         first_host = first_x - ctx.clock_offset_ms
         windows = [(first_x + i * w, label) for i, label in enumerate(arm["labels"])]
-        seconds = arm.get("seconds", (lead + len(windows) * w + TAIL_MS) / 1000)
+        seconds = (lead + arm.get("after_ms", len(windows) * w + TAIL_MS)) / 1000
         _sleep_until_ms(first_host - lead)
         started_ms = time.time() * 1000
         running = []
