@@ -76,7 +76,7 @@ def check(figs):
         add("ban", "a real 418: the rogue client got the IP banned",
             (b.get("ban") is not None and (b.get("rogue_client") or {}).get("banned_at_ms") is not None,
              f"ban {b.get('ban')}, rogue {b.get('rogue_client')}"))
-        add("ban", "an rlc bot got the 418 and fed it back", (fed is not None, f"{fed}"))
+        add("ban", "an rlc bot received a 418 (its feedback is what the next checks test)", (fed is not None, f"{fed}"))
         blocked = b.get("blocked_during_ban_by_bot", {})
         add("ban", "after that feedback no rlc bot sent anything until the ban ended",
             (fed is not None and b["sent_during_ban_after_feedback"] == 0,
