@@ -103,6 +103,8 @@ class ExchangeServer {
     this.ordersShortMs = opts.ordersShortMs || 10000;
     this.ordersLongMs = opts.ordersLongMs || 60000;
     this.uidLimit = opts.uidLimit || 10;
+    // false: no usage headers, so rlc's counts are its reservations alone
+    this.usageHeaders = opts.usageHeaders !== false;
     this.requests = [];
     this.script = [];
     this.orderSeq = 1000;
@@ -168,6 +170,9 @@ class ExchangeServer {
       this.requests.push(rec);
       const [status, headers, payload] = this.answer(rec);
       rec.status = status;
+      if (!this.usageHeaders) {
+        for (const k of Object.keys(headers)) if (/^x-(mbx|bapi)-/i.test(k)) delete headers[k];
+      }
       const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
       res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
       res.end(text);
@@ -272,6 +277,7 @@ class ExchangeServer {
             updateTime: t }],
           positions: [],
         }];
+      case 'GET /fapi/v1/fundingRate': return [200, h, []];
       // on Binance these live on api.binance.com (binance-spot's budget)
       case 'GET /sapi/v1/capital/config/getall': return [200, h, []];
       case 'GET /sapi/v1/margin/allPairs': return [200, h, []];
