@@ -40,9 +40,23 @@ const NAMES = {
 const PRIORITIES = new Set(['critical', 'high', 'normal', 'low']);
 const OPTION_KEYS = new Set(['client', 'segment', 'name', 'exchangeName', 'account',
   'priority', 'timeoutMs', 'wait', 'errors', 'unknown']);
-// params keys that make fetch2 replace its params object before sign
-const REPLACING_KEYS = ['maxRetriesOnFailure', 'defaultMaxRetriesOnFailure',
-  'maxRetriesOnFailureDelay', 'defaultMaxRetriesOnFailureDelay', 'callerMethodName'];
+// params keys fetch2 consumes before sign (it passes sign a copy without them)
+const CONSUMED = new Set(['maxRetriesOnFailure', 'defaultMaxRetriesOnFailure',
+  'maxRetriesOnFailureDelay', 'defaultMaxRetriesOnFailureDelay', 'callerMethodName']);
+
+// b is a, less the keys fetch2 consumed: same keys, the very same values
+function sameParams(a, b) {
+  if (a === b) return true;
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  let n = 0;
+  for (const k in a) {
+    if (CONSUMED.has(k)) continue;
+    if (a[k] !== b[k]) return false;
+    n++;
+  }
+  for (const k in b) if (!CONSUMED.has(k)) n--;
+  return n === 0;
+}
 const WRAPPED = Symbol('rlc.ccxt');
 const UNKNOWN = -1;
 
@@ -269,8 +283,7 @@ function wrap(exchange, options) {
 
   const endpoints = new Map();   // 'METHOD /path' -> endpoint id | UNKNOWN
   const learned = new Map();     // api\0method\0path -> the path sign really produced
-  const pending = new WeakMap(); // params object -> [request] awaiting sign
-  const loose = new Map();       // route -> [request] whose params fetch2 replaces
+  const pending = new Map();     // api\0path -> [request] reserved, awaiting sign
   const inflight = new Map();    // 'METHOD url' -> [sent request]
   let handOver = null;           // sign -> fetch, synchronous
 
@@ -409,15 +422,11 @@ function wrap(exchange, options) {
     }
     if (req.ep === UNKNOWN) return req;
     req.params = rlcParams(params);
-    let list;
-    if (params && REPLACING_KEYS.some((k) => k in params)) {
-      list = loose.get(req.route);
-      if (list === undefined) loose.set(req.route, list = []);
-    } else if (params && typeof params === 'object') {
-      list = pending.get(params);
-      if (list === undefined) pending.set(params, list = []);
-    }
-    if (list) { req.list = list; list.push(req); }
+    req.raw = params;
+    let list = pending.get(req.route);
+    if (list === undefined) pending.set(req.route, list = []);
+    req.list = list;
+    list.push(req);
     return req;
   };
 
@@ -443,16 +452,19 @@ function wrap(exchange, options) {
   // -- sign: hand the reserved request to fetch, or refund it --
   exchange.sign = function (path, api, method, params, headers, body) {
     let req = null;
-    const list = (params && typeof params === 'object') ? pending.get(params) : undefined;
-    const route = String(api) + '\0' + path;
-    const pick = (l) => {
-      if (!l) return null;
-      for (let i = 0; i < l.length; i++) {
-        if (l[i].grant !== null && l[i].route === route && l[i].method === method) return l.splice(i, 1)[0];
+    const list = pending.get(String(api) + '\0' + path);
+    if (list !== undefined) {
+      // the same request: fetch2 hands sign a copy of its params less the
+      // keys it consumed; any granted one of the route if none is the same
+      let any = -1;
+      for (let i = 0; i < list.length; i++) {
+        const r = list[i];
+        if (r.grant === null || r.method !== method) continue;
+        if (any < 0) any = i;
+        if (sameParams(r.raw, params)) { any = i; break; }
       }
-      return null;
-    };
-    req = pick(list) || pick(loose.get(route));
+      if (any >= 0) req = list.splice(any, 1)[0];
+    }
     let request;
     try {
       request = orig.sign.call(this, path, api, method, params, headers, body);

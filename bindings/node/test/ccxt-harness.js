@@ -70,8 +70,8 @@ async function startRlcd(ini, { clients = 16 } = {}) {
   const d = {
     segment, dir, proc, env,
     log: () => fs.readFileSync(path.join(dir, 'rlcd.log'), 'utf8'),
-    status: () => JSON.parse(execFileSync(RLCTL, ['-s', segment, 'status', '--json'], { env, encoding: 'utf8' })),
-    rlctl: (...args) => execFileSync(RLCTL, ['-s', segment, ...args], { env, encoding: 'utf8' }),
+    status: () => JSON.parse(execFileSync(RLCTL, ['-s', segment, 'status', '--json'], { env, encoding: 'utf8', stdio: 'pipe' })),
+    rlctl: (...args) => execFileSync(RLCTL, ['-s', segment, ...args], { env, encoding: 'utf8', stdio: 'pipe' }),
     limit(name) {
       const l = d.status().limits.find((x) => x.name === name);
       if (!l) throw new Error(`no limit ${name}`);

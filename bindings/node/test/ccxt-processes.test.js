@@ -10,7 +10,7 @@ const { fork } = require('node:child_process');
 const { missing, profile, startRlcd } = require('./ccxt-harness');
 const { startExchangeServer, binanceWeight } = require('./support/exchange-server');
 
-const skip = missing();
+const skip = missing() || false;
 const SYM = 'BTC/USDT:USDT';
 
 // A forked bot; ask(op) resolves with its reply.
