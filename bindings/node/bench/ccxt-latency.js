@@ -63,6 +63,7 @@ async function main() {
     wrap(a, { segment: d.segment, name: 'bench-ccxt' });
     await run('rlc adapter, idle', a, N, gap);
     await run('rlc adapter, back to back', a, N, 0);
+    await run('no limiter, back to back', make(false), N, 0);
     await run("ccxt's throttler, back to back", make(true), Math.min(N, 100), 0);
     a.rlc.unwrap();
   } finally {

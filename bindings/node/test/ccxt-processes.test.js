@@ -48,6 +48,7 @@ test('four ccxt processes share one IP budget and stay within it at the server',
   // 4 + 640 weight at about 180 a second: rlc made them wait
   assert.ok(ms >= 2000, `done in ${ms} ms: nothing waited`);
   assert.ok(res.reduce((a, r) => a + r.stats.waited, 0) > 0);
+  assert.equal(res.reduce((a, r) => a + r.stats.late, 0), 0, 'all reserved before sign');
   const w = d.endpoint('binance-usdm', 'GET /fapi/v1/depth');
   assert.equal(w.grants, 32);
   assert.equal(w.outcomes.ok, 32);
