@@ -232,3 +232,20 @@ test('unwrap gives the instance back to ccxt', { skip }, async (t) => {
   await ex.fetchTicker(SYM);
   await until(() => srv.requests.length === 2, 2000, 'ticker sent');
 });
+
+test('a fetchImplementation of the bot\'s own: reserved, fed back, marked sent', { skip }, async (t) => {
+  const { d, srv, make } = await setup(t, 'binance-usdm');
+  let calls = 0;
+  const ex = make('binanceusdm', {}, { fetchImplementation: (url, params) => { calls++; return fetch(url, params); } });
+  await ex.loadMarkets();
+  srv.failNext({ status: 418, retryAfter: 5 });
+  await assert.rejects(ex.fetchTicker(SYM), ccxt.DDoSProtection);
+  assert.equal(calls, 2);
+  const b = d.scope('binance-usdm.ip').blocked;
+  assert.ok(b && b.status === 418, `blocked by the 418 (headers read from a fetch Response): ${JSON.stringify(b)}`);
+  d.rlctl('unblock', 'binance-usdm.ip');
+  await srv.close();
+  await assert.rejects(ex.fetchTicker(SYM), ccxt.NetworkError);
+  assert.equal(d.endpoint('binance-usdm', 'GET /fapi/v1/ticker/24hr').outcomes.transport, 1, 'status 0, not a refund');
+  assert.equal(ex.rlc.stats.refunded, 0);
+});
