@@ -343,8 +343,12 @@ function wrap(exchange, options) {
   }
 
   function refuseUnknownEndpoint(method, path) {
-    const e = new rlc.UnknownEndpoint(`rlc.ccxt(): ${method} ${path} is not an endpoint of '${name}' (option unknown: 'refuse')`);
-    return e;
+    const msg = `rlc.ccxt(): ${method} ${path} is not an endpoint of '${name}' (option unknown: 'refuse')`;
+    try {
+      return new rlc.UnknownEndpoint(msg);
+    } catch (_) {
+      return new RangeError(msg);
+    }
   }
 
   function reserveOptions(method, path, params) {

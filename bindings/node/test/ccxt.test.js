@@ -249,3 +249,12 @@ test('a fetchImplementation of the bot\'s own: reserved, fed back, marked sent',
   assert.equal(d.endpoint('binance-usdm', 'GET /fapi/v1/ticker/24hr').outcomes.transport, 1, 'status 0, not a refund');
   assert.equal(ex.rlc.stats.refunded, 0);
 });
+
+test("unknown: 'refuse' stops a request the profile does not know", { skip }, async (t) => {
+  const { srv, make } = await setup(t, 'binance-usdm');
+  const ex = make('binanceusdm', { unknown: 'refuse' });
+  await ex.loadMarkets();
+  await assert.rejects(ex.fapiPublicGetFundingRate({ symbol: 'BTCUSDT' }),
+    (e) => e instanceof rlc.UnknownEndpoint && /GET \/fapi\/v1\/fundingRate is not an endpoint of 'binance-usdm'/.test(e.message));
+  assert.equal(srv.requests.length, 1);
+});
