@@ -66,7 +66,11 @@ async function startRlcd(ini, { clients = 16 } = {}) {
   const proc = spawn(RLCD, ['-c', file, '-s', segment], { env, stdio: ['ignore', 'ignore', log] });
   fs.closeSync(log);
   let exited = null;
-  proc.on('exit', (code, sig) => { exited = sig || code; });
+  // a crashed test process takes its rlcd with it (and leaves the segment
+  // file to the next run's cleanup of its own name only)
+  const reap = () => { if (exited === null) proc.kill('SIGKILL'); };
+  process.once('exit', reap);
+  proc.on('exit', (code, sig) => { exited = sig || code; process.removeListener('exit', reap); });
   const d = {
     segment, dir, proc, env,
     log: () => fs.readFileSync(path.join(dir, 'rlcd.log'), 'utf8'),
