@@ -104,6 +104,14 @@ napi_value rn_num(napi_env env, double v)
 	return r;
 }
 
+napi_value rn_bool(napi_env env, int v)
+{
+	napi_value r;
+
+	napi_get_boolean(env, v != 0, &r);
+	return r;
+}
+
 napi_value rn_str(napi_env env, const char *s)
 {
 	napi_value r;

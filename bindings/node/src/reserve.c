@@ -194,6 +194,10 @@ static napi_value rn_refusal(napi_env env, napi_callback_info info)
 		       ? rn_str(env, c->h.limits[g->refused_by].name)
 		       : rn_null(env));
 	rn_set(env, o, "endpoint", rn_int(env, c->last_endpoint));
+	rn_set(env, o, "endpointName",
+	       c->open && c->last_endpoint >= 0 && (uint32_t)c->last_endpoint < c->h.cat.endpoints_count
+		       ? rn_str(env, c->h.cat.endpoints[c->last_endpoint].name)
+		       : rn_null(env));
 	rn_set(env, o, "priority", rn_int(env, (int32_t)g->priority));
 	if (c->open && (err == -ECONNREFUSED || err == -EHOSTDOWN || err == -EAGAIN ||
 			err == -ETIMEDOUT || err == -E2BIG))

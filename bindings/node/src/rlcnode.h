@@ -60,6 +60,7 @@ const char *rn_errno_name(int err);
 napi_value rn_int(napi_env env, int32_t v);
 napi_value rn_num(napi_env env, double v);
 napi_value rn_str(napi_env env, const char *s);
+napi_value rn_bool(napi_env env, int v);
 napi_value rn_undefined(napi_env env);
 napi_value rn_null(napi_env env);
 void rn_set(napi_env env, napi_value obj, const char *key, napi_value v);

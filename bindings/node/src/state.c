@@ -318,8 +318,8 @@ static napi_value rn_clients(napi_env env, napi_callback_info info)
 		napi_create_object(env, &o);
 		rn_set(env, o, "index", rn_int(env, (int32_t)i));
 		rn_set(env, o, "pid", rn_int(env, (int32_t)ci.pid));
-		rn_set(env, o, "alive", rn_int(env, ci.alive));
-		rn_set(env, o, "self", rn_int(env, c->h.self == &c->h.clients[i]));
+		rn_set(env, o, "alive", rn_bool(env, ci.alive));
+		rn_set(env, o, "self", rn_bool(env, c->h.self == &c->h.clients[i]));
 		rn_set(env, o, "name", rn_str(env, ci.name));
 		rn_set(env, o, "grants", rn_num(env, (double)ci.grants));
 		rn_set(env, o, "refusals", rn_num(env, (double)ci.refusals));
