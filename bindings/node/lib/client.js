@@ -11,6 +11,9 @@ const { errno: E } = require('node:os').constants;
 const addon = require('./addon');
 const errors = require('./errors');
 
+// errors the addon throws itself are of these classes too
+addon.setClasses(errors.RlcError, errors.UnknownEndpoint);
+
 const { fromRefusal, fromErrno, UnknownEndpoint } = errors;
 const PRIORITY = { critical: 0, high: 1, normal: 2, low: 3 };
 const RESERVE_KEYS = new Set(['params', 'account', 'priority']);
@@ -262,6 +265,10 @@ class Client {
   release(g) { this._n.release(g); }
 
   grantInfo(g) { return this._n.grantInfo(g); }
+
+  // { outstanding, forgotten, slots }: grants not ended yet, handles
+  // forgotten because every slot was outstanding, slots allocated
+  grantSlots() { return this._n.grantSlots(); }
 
   feedback(g, res) {
     if (typeof res === 'number') res = { status: res };

@@ -340,4 +340,6 @@ void rn_module_register(napi_env env, napi_value exports)
 	napi_set_named_property(env, exports, "nowMs", fn);
 	napi_create_function(env, "noop", NAPI_AUTO_LENGTH, rn_noop, NULL, &fn);
 	napi_set_named_property(env, exports, "noop", fn);
+	napi_create_function(env, "setClasses", NAPI_AUTO_LENGTH, rn_set_classes, NULL, &fn);
+	napi_set_named_property(env, exports, "setClasses", fn);
 }

@@ -2,18 +2,85 @@
 /*
  * errors.c - thrown errors and small value helpers.  Bad arguments are
  * TypeError or RangeError naming the argument; rlc's own failures mostly
- * come back as negative errno numbers, which index.js turns into its error
- * classes (lib/errors.js), so that one place decides every class.
+ * come back as negative errno numbers, which lib/client.js turns into its
+ * error classes (lib/errors.js); the few thrown here (a closed client, an
+ * unknown account name) are made of those classes too, once index.js has
+ * handed them over.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "rlcnode.h"
 
-static napi_value rn_throw_v(napi_env env, int kind, int err, const char *fmt, va_list ap)
+/* The error classes of lib/errors.js, once index.js handed them over (setClasses). */
+struct rn_classes {
+	napi_ref base, unknown;
+};
+
+static void rn_classes_free(napi_env env, void *data, void *hint)
+{
+	struct rn_classes *k = (struct rn_classes *)data;
+
+	napi_delete_reference(env, k->base);
+	napi_delete_reference(env, k->unknown);
+	free(k);
+}
+
+/* setClasses(RlcError, UnknownEndpoint): the classes errno errors are made of. */
+napi_value rn_set_classes(napi_env env, napi_callback_info info)
+{
+	napi_value argv[2];
+	size_t argc = 2;
+	struct rn_classes *k;
+	napi_valuetype t0 = napi_undefined, t1 = napi_undefined;
+
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	if (argc == 2) {
+		napi_typeof(env, argv[0], &t0);
+		napi_typeof(env, argv[1], &t1);
+	}
+	if (t0 != napi_function || t1 != napi_function)
+		return rn_throw_type(env, "setClasses(): two classes expected");
+	if (!(k = (struct rn_classes *)calloc(1, sizeof(*k))))
+		return rn_throw_type(env, "setClasses(): out of memory");
+	napi_create_reference(env, argv[0], 1, &k->base);
+	napi_create_reference(env, argv[1], 1, &k->unknown);
+	napi_set_instance_data(env, k, rn_classes_free, NULL);
+	return rn_undefined(env);
+}
+
+/* new Cls(message, { code, errno, kind }) of the handed-over classes, or a plain Error. */
+static napi_value rn_errno_error(napi_env env, napi_value m, int err, const char *kind)
+{
+	struct rn_classes *k = NULL;
+	napi_value e = NULL, cls, props, args[2];
+
+	napi_get_instance_data(env, (void **)&k);
+	napi_create_object(env, &props);
+	rn_set(env, props, "code", rn_str(env, rn_errno_name(err)));
+	rn_set(env, props, "errno", rn_int(env, err));
+	if (kind)
+		rn_set(env, props, "kind", rn_str(env, kind));
+	if (k && napi_get_reference_value(env, err == -ENOENT ? k->unknown : k->base, &cls) == napi_ok &&
+	    cls) {
+		args[0] = m;
+		args[1] = props;
+		if (napi_new_instance(env, cls, 2, args, &e) == napi_ok)
+			return e;
+		napi_get_and_clear_last_exception(env, &e);
+	}
+	napi_create_error(env, NULL, m, &e);
+	rn_set(env, e, "code", rn_str(env, rn_errno_name(err)));
+	rn_set(env, e, "errno", rn_int(env, err));
+	return e;
+}
+
+static napi_value rn_throw_v(napi_env env, int kind, int err, const char *what, const char *fmt,
+			     va_list ap)
 {
 	char msg[512];
-	napi_value m, e, code, num;
+	napi_value m, e;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &m);
@@ -21,13 +88,8 @@ static napi_value rn_throw_v(napi_env env, int kind, int err, const char *fmt, v
 		napi_create_type_error(env, NULL, m, &e);
 	else if (kind == 1)
 		napi_create_range_error(env, NULL, m, &e);
-	else {
-		napi_create_error(env, NULL, m, &e);
-		napi_create_string_utf8(env, rn_errno_name(err), NAPI_AUTO_LENGTH, &code);
-		napi_create_int32(env, err, &num);
-		napi_set_named_property(env, e, "code", code);
-		napi_set_named_property(env, e, "errno", num);
-	}
+	else
+		e = rn_errno_error(env, m, err, what);
 	napi_throw(env, e);
 	return NULL;
 }
@@ -37,7 +99,7 @@ napi_value rn_throw_type(napi_env env, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	rn_throw_v(env, 0, 0, fmt, ap);
+	rn_throw_v(env, 0, 0, NULL, fmt, ap);
 	va_end(ap);
 	return NULL;
 }
@@ -47,7 +109,7 @@ napi_value rn_throw_range(napi_env env, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	rn_throw_v(env, 1, 0, fmt, ap);
+	rn_throw_v(env, 1, 0, NULL, fmt, ap);
 	va_end(ap);
 	return NULL;
 }
@@ -58,7 +120,18 @@ napi_value rn_throw_errno(napi_env env, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	rn_throw_v(env, 2, err, fmt, ap);
+	rn_throw_v(env, 2, err, NULL, fmt, ap);
+	va_end(ap);
+	return NULL;
+}
+
+/* An UnknownEndpoint (-ENOENT) of `kind` ("account"). */
+napi_value rn_throw_unknown(napi_env env, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rn_throw_v(env, 2, -ENOENT, kind, fmt, ap);
 	va_end(ap);
 	return NULL;
 }

@@ -180,12 +180,12 @@ int rn_account(napi_env env, struct rn_client *c, uint32_t endpoint, napi_value 
 	if (rn_cstr(env, v, name, sizeof(name), fn, "account"))
 		return -1;
 	if (endpoint >= c->h.cat.endpoints_count) {
-		rn_throw_errno(env, -ENOENT, "%s(): no endpoint id %u", fn, endpoint);
+		rn_throw_unknown(env, "endpoint", "%s(): no endpoint id %u", fn, endpoint);
 		return -1;
 	}
 	id = rlc_account_id(&c->h, (int)c->h.cat.endpoints[endpoint].exchange, name);
 	if (id < 0) {
-		rn_throw_errno(env, -ENOENT, "%s(): exchange %s has no account '%s'", fn,
+		rn_throw_unknown(env, "account", "%s(): exchange %s has no account '%s'", fn,
 			       c->h.cat.exchanges[c->h.cat.endpoints[endpoint].exchange].name, name);
 		return -1;
 	}

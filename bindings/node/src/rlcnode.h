@@ -56,6 +56,8 @@ struct rn_block {
 napi_value rn_throw_type(napi_env env, const char *fmt, ...);
 napi_value rn_throw_range(napi_env env, const char *fmt, ...);
 napi_value rn_throw_errno(napi_env env, int err, const char *fmt, ...);
+napi_value rn_throw_unknown(napi_env env, const char *kind, const char *fmt, ...);
+napi_value rn_set_classes(napi_env env, napi_callback_info info);
 const char *rn_errno_name(int err);
 napi_value rn_int(napi_env env, int32_t v);
 napi_value rn_num(napi_env env, double v);

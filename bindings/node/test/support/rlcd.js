@@ -48,6 +48,10 @@ ip.weight = 1
 priority = low
 ip.weight = 1
 
+[endpoint tx GET /fapi/v1/free]
+priority = low
+ip.weight = if symbol 1 else 0
+
 [endpoint tx POST /fapi/v1/order]
 priority = high
 critical-if = reduceOnly
