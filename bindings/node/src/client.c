@@ -283,6 +283,9 @@ static napi_value rn_open(napi_env env, napi_callback_info info)
 	if (!c)
 		return rn_throw_errno(env, -ENOMEM, "open(): out of memory");
 	c->free_head = -1;
+	c->last.refused_by = -1; /* no refusal yet */
+	c->last.endpoint = c->last_endpoint = -1;
+	c->last_err = -EINVAL;
 	err = rlc_open(&c->h, segp, namep, readonly ? RLC_OPEN_READONLY : 0);
 	if (err) {
 		napi_value r = rn_throw_errno(env, err, "open(): %s", c->h.why);

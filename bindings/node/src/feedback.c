@@ -17,20 +17,18 @@ static const char *rn_header_text(napi_env env, struct rn_client *c, napi_value 
 				  const char *name)
 {
 	napi_valuetype t;
-	napi_value s;
+	napi_value s = NULL;
 	const char *p;
 
 	napi_typeof(env, v, &t);
 	if (t == napi_string)
 		s = v;
-	else if (t == napi_number || t == napi_boolean || t == napi_bigint ||
-		 t == napi_object) /* an array of values: "a,b" */
-		napi_coerce_to_string(env, v, &s);
-	else
+	else if (t != napi_number && t != napi_boolean && t != napi_bigint && t != napi_object)
 		return rn_throw_type(env, "feedback(): header '%s' must be a string, number or "
 					  "Array of them", name), NULL;
-	if (!s)
-		return NULL; /* coercion threw */
+	/* an array of values reads "a,b"; a toString that throws leaves its exception */
+	else if (napi_coerce_to_string(env, v, &s) != napi_ok || !s)
+		return NULL;
 	if (!(p = rn_arena_string(c, env, s)))
 		rn_throw_errno(env, -ENOMEM, "feedback(): out of memory");
 	return p;
@@ -118,7 +116,8 @@ static int rn_code(napi_env env, struct rn_client *c, napi_value v, const char *
 				   "a number");
 		return -1;
 	}
-	napi_coerce_to_string(env, v, &s);
+	if (napi_coerce_to_string(env, v, &s) != napi_ok)
+		return -1;
 	if (!(*out = rn_arena_string(c, env, s))) {
 		rn_throw_errno(env, -ENOMEM, "feedback(): out of memory");
 		return -1;

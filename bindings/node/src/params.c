@@ -50,7 +50,8 @@ static char *rn_value_text(napi_env env, struct rn_client *c, napi_value v, napi
 		break;
 	case napi_number:
 	case napi_bigint:
-		napi_coerce_to_string(env, v, &s);
+		if (napi_coerce_to_string(env, v, &s) != napi_ok)
+			return *bad = 1, NULL;
 		break;
 	case napi_boolean:
 		napi_get_value_bool(env, v, &b);

@@ -34,7 +34,7 @@ static napi_value rn_wait_step(napi_env env, napi_callback_info info)
 
 	if (!c)
 		return NULL;
-	if (!c->open)
+	if (!c->open || c->last_err >= 0)
 		return rn_int(env, -EINVAL);
 	err = rlc_wait_step(&c->h, &c->last, c->last_err, rn_deadline(env, argv[0]), &wake);
 	return err ? rn_int(env, err) : rn_num(env, rn_ms(wake));
