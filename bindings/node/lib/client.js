@@ -19,6 +19,7 @@ const PRIORITY = { critical: 0, high: 1, normal: 2, low: 3 };
 const RESERVE_KEYS = new Set(['params', 'account', 'priority']);
 const WAIT_KEYS = new Set(['params', 'account', 'priority', 'timeoutMs', 'signal']);
 const FEEDBACK_KEYS = new Set(['status', 'headers', 'code', 'elapsedMs', 'serverTimeMs']);
+const WEIGHTS_KEYS = new Set(['params', 'account']);
 const TIME_KEYS = new Set(['forMs', 'untilMs']);
 const WAITABLE_EAGAIN = -E.EAGAIN;
 const WAITABLE_BLOCK = -E.ECONNREFUSED;
@@ -42,6 +43,23 @@ function options(fn, arg, o, keys) {
     if (!keys.has(k)) throw new TypeError(`${fn}(): unknown option '${k}' (known: ${[...keys].join(', ')})`);
   }
   return o;
+}
+
+// Every value of params must be one the C side can read as text.
+function checkParams(fn, params) {
+  if (params === undefined || params === null) return;
+  if (typeof params !== 'object' || Array.isArray(params)) {
+    throw new TypeError(`${fn}(): params must be an object of name: value, not ${typeof params === 'string' ? 'a string' : describe(params)}`);
+  }
+  for (const k in params) {
+    const v = params[k];
+    switch (typeof v) {
+      case 'string': case 'number': case 'boolean': case 'bigint': case 'undefined': continue;
+      case 'object': if (v === null || Array.isArray(v)) continue; // falls through
+      default:
+        throw new TypeError(`${fn}(): params values must be string, number, bigint, boolean or Array, not ${v === null ? 'null' : typeof v} (key '${k}')`);
+    }
+  }
 }
 
 function priorityOf(fn, p) {
@@ -183,6 +201,7 @@ class Client {
   _reserveOpts(fn, ep, opts, keys) {
     const o = options(fn, 'options', opts, keys);
     if (o === undefined) return this._reserve(ep);
+    checkParams(fn, o.params);
     return this._reserveWith(ep, o.params, o.account, priorityOf(fn, o.priority));
   }
 
@@ -192,6 +211,7 @@ class Client {
     return new Promise((resolve, reject) => {
       const o = options('reserveWait', 'options', opts, WAIT_KEYS) || {};
       const prio = priorityOf('reserveWait', o.priority);
+      checkParams('reserveWait', o.params);
       const t = o.timeoutMs;
       if (t !== undefined && !(typeof t === 'number' && t >= 0)) {
         throw new RangeError(`reserveWait(): timeoutMs must be a number >= 0 (Infinity: no deadline), not ${typeof t === 'number' ? t : describe(t)}`);
@@ -248,7 +268,8 @@ class Client {
   }
 
   endpointWeights(ep, opts) {
-    const o = options('endpointWeights', 'options', opts, new Set(['params', 'account'])) || {};
+    const o = options('endpointWeights', 'options', opts, WEIGHTS_KEYS) || {};
+    checkParams('endpointWeights', o.params);
     const r = this._n.endpointWeights(ep, o.params, o.account);
     if (typeof r === 'number') throw fromRefusal('endpointWeights', r, this._n.refusal());
     return r.map(([id, weight, limit]) => ({ limit, id, weight }));
@@ -258,7 +279,7 @@ class Client {
 
   refund(g) {
     const r = this._refund(g);
-    if (r !== 0) throw fromErrno('refund', r);
+    if (r !== undefined) throw fromErrno('refund', r);
   }
 
   // A grant whose request was sent, with no response to feed back.

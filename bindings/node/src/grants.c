@@ -101,24 +101,21 @@ void rn_slots_free(struct rn_client *c)
 
 /* The grant of argument 0, or NULL with a RangeError/TypeError thrown. */
 struct rn_slot *rn_grant_arg(napi_env env, struct rn_client *c, size_t argc,
-				    napi_value *argv, const char *fn)
+			     napi_value *argv, const char *fn)
 {
-	napi_valuetype t = napi_undefined;
 	int32_t handle = 0;
 	struct rn_slot *s;
 
-	if (argc > 0)
-		napi_typeof(env, argv[0], &t);
-	if (t != napi_number) {
+	/* one call checks the type too: napi_number_expected for anything else */
+	if (argc == 0 || napi_get_value_int32(env, argv[0], &handle) != napi_ok) {
 		rn_throw_type(env, "%s(): grant must be a grant that reserve() returned", fn);
 		return NULL;
 	}
-	napi_get_value_int32(env, argv[0], &handle);
-	s = c->open ? rn_slot_find(c, handle) : NULL;
 	if (!c->open) {
 		rn_closed(env, fn);
 		return NULL;
 	}
+	s = rn_slot_find(c, handle);
 	if (!s)
 		rn_throw_range(env,
 			       "%s(): grant %d is not outstanding: it was refunded, fed back or "
@@ -127,7 +124,7 @@ struct rn_slot *rn_grant_arg(napi_env env, struct rn_client *c, size_t argc,
 	return s;
 }
 
-/* refund(g): 0 or a negative errno (the slot is given back either way). */
+/* refund(g): undefined, or a negative errno (the slot is given back either way). */
 static napi_value rn_refund(napi_env env, napi_callback_info info)
 {
 	napi_value argv[1];
@@ -141,7 +138,7 @@ static napi_value rn_refund(napi_env env, napi_callback_info info)
 	/* a grant that took no limit has nothing to give back */
 	err = s->g.count ? rlc_refund(&c->h, &s->g) : 0;
 	rn_slot_put(c, s);
-	return rn_int(env, err);
+	return err ? rn_int(env, err) : NULL; /* NULL reads as undefined: no value to make */
 }
 
 /* release(g): end a grant whose request was sent, with no response to feed back. */

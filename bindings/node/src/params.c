@@ -2,10 +2,11 @@
 /*
  * params.c - a request's parameters and account, from JS to rlc.
  *
- * Every value is checked (string, number, bigint, boolean or Array; null
- * and undefined are left out, as HTTP clients leave them out), but only
- * those the endpoint's weight rules read are turned into text: a request
- * carries many parameters no rule looks at.  Numbers and bigints read as
+ * Only the parameters the endpoint's weight rules read are looked up and
+ * turned into text (a request carries many no rule looks at); lib/client.js
+ * has checked every value's type already (string, number, bigint, boolean
+ * or Array; null and undefined are left out, as HTTP clients leave them
+ * out), and the values read here are checked again for direct calls.  Numbers and bigints read as
  * JS's String() writes them, booleans as "true"/"false", an Array as its
  * JSON text (a batch's item count, rlc_rule_items, is its top-level
  * elements).  Names are copied too: a reload during the reserve may free
@@ -83,9 +84,9 @@ int rn_params(napi_env env, struct rn_client *c, uint32_t endpoint, napi_value v
 	      struct rlc_param *out, unsigned *n, const char *fn)
 {
 	const struct rlc_endpoint_view *e;
-	napi_value keys, key, val;
+	napi_value val;
 	napi_valuetype t;
-	uint32_t count = 0, i, j;
+	uint32_t j;
 	bool is_array = false;
 	int bad = 0;
 
@@ -101,21 +102,16 @@ int rn_params(napi_env env, struct rn_client *c, uint32_t endpoint, napi_value v
 		return -1;
 	}
 	rlc_refresh(&c->h); /* the endpoint's parameter names as the reserve will read them */
-	e = endpoint < c->h.cat.endpoints_count ? &c->h.cat.endpoints[endpoint] : NULL;
-	if (napi_get_all_property_names(env, v, napi_key_own_only,
-					napi_key_enumerable | napi_key_skip_symbols,
-					napi_key_numbers_to_strings, &keys) != napi_ok)
-		return -1;
-	napi_get_array_length(env, keys, &count);
-	for (i = 0; i < count; i++) {
-		char name[RLC_PARAM_MAX + 1];
-		size_t len = 0;
-		int want = -1;
+	if (endpoint >= c->h.cat.endpoints_count)
+		return 0; /* the reserve says -ENOENT */
+	e = &c->h.cat.endpoints[endpoint];
+	/* only what the rules read: a handful of names, whatever the object holds */
+	for (j = 0; j < e->params_count && *n < RLC_ENDPOINT_PARAMS_MAX; j++) {
+		const char *name = e->param[j];
+		size_t len = strlen(name);
 
-		napi_get_element(env, keys, i, &key);
-		napi_get_value_string_utf8(env, key, name, sizeof(name), &len);
-		if (napi_get_property(env, v, key, &val) != napi_ok)
-			return -1; /* a getter threw */
+		if (napi_get_named_property(env, v, name, &val) != napi_ok)
+			return -1; /* a getter or a Proxy threw */
 		napi_typeof(env, val, &t);
 		if (t == napi_undefined || t == napi_null)
 			continue;
@@ -130,18 +126,13 @@ int rn_params(napi_env env, struct rn_client *c, uint32_t endpoint, napi_value v
 				return -1;
 			}
 		}
-		/* a name longer than any rule's parameter is read by none */
-		for (j = 0; e && len < RLC_PARAM_MAX && j < e->params_count; j++)
-			if (strcmp(e->param[j], name) == 0)
-				want = (int)j;
-		if (want < 0 || *n == RLC_ENDPOINT_PARAMS_MAX)
-			continue;
-		out[*n].value = rn_value_text(env, c, val, t, fn, name, &bad);
-		if (bad)
-			return -1;
+		/* copied: the reserve may take a reload, freeing the catalog's names */
 		if (!(out[*n].name = rn_arena_alloc(c, len + 1)))
 			return rn_throw_errno(env, -ENOMEM, "%s(): out of memory", fn), -1;
 		memcpy((char *)out[*n].name, name, len + 1);
+		out[*n].value = rn_value_text(env, c, val, t, fn, out[*n].name, &bad);
+		if (bad)
+			return -1;
 		(*n)++;
 	}
 	return 0;
