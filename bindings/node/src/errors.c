@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "rlcnode.h"
 
@@ -136,29 +137,12 @@ napi_value rn_throw_unknown(napi_env env, const char *kind, const char *fmt, ...
 	return NULL;
 }
 
-/* The names of the codes rlc(3) returns; others by number. */
+/* glibc's name of the errno (binding.gyp defines _GNU_SOURCE for it), or EUNKNOWN. */
 const char *rn_errno_name(int err)
 {
-	switch (-err) {
-	case EAGAIN: return "EAGAIN";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case ECONNREFUSED: return "ECONNREFUSED";
-	case EHOSTDOWN: return "EHOSTDOWN";
-	case E2BIG: return "E2BIG";
-	case ENOENT: return "ENOENT";
-	case EINVAL: return "EINVAL";
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case EPROTO: return "EPROTO";
-	case EBADMSG: return "EBADMSG";
-	case ENOSPC: return "ENOSPC";
-	case EMFILE: return "EMFILE";
-	case ESRCH: return "ESRCH";
-	case ENOMEM: return "ENOMEM";
-	case EOVERFLOW: return "EOVERFLOW";
-	case ESTALE: return "ESTALE";
-	default: return "EUNKNOWN";
-	}
+	const char *name = strerrorname_np(-err);
+
+	return name ? name : "EUNKNOWN";
 }
 
 napi_value rn_int(napi_env env, int32_t v)
