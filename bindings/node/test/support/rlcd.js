@@ -103,8 +103,21 @@ async function until(cond, ms = 5000, what = 'condition') {
 
 let seq = 0;
 
-// A real rlcd on a segment of its own with configuration `ini`.
-async function startRlcd(ini = TEST_INI) {
+// Ready once the segment opens (a readonly handle); false while it does not yet.
+function published(d) {
+  const rlc = require('../..');
+  try {
+    rlc.open({ segment: d.segment, readonly: true }).close();
+    return true;
+  } catch (e) {
+    if (e instanceof rlc.RlcError) return false;
+    throw e;
+  }
+}
+
+// A real rlcd on a segment of its own with configuration `ini`, returned
+// once ready(d) is true (by default: once its segment opens).
+async function startRlcd(ini = TEST_INI, { ready = published } = {}) {
   if (!fs.existsSync(RLCD)) throw new Error(`no rlcd at ${RLCD}: build the project (meson setup build && ninja -C build) or set RLCD`);
   const rlc = require('../..');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rlc-node-'));
@@ -145,14 +158,8 @@ async function startRlcd(ini = TEST_INI) {
   try {
     await until(() => {
       if (exited !== null) throw new Error(`rlcd exited (${exited}):\n${d.log()}`);
-      try {
-        rlc.open({ segment, readonly: true }).close();
-        return true;
-      } catch (e) {
-        if (e instanceof rlc.RlcError) return false;
-        throw e;
-      }
-    }, 5000, `rlcd publishes ${segment}`);
+      return ready(d);
+    }, 5000, `rlcd ${segment} ready`);
   } catch (e) {
     await d.stop();
     throw e;
