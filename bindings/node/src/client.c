@@ -40,9 +40,8 @@ napi_value rn_closed(napi_env env, const char *fn)
 	return rn_throw_errno(env, -EINVAL, "%s(): the client is closed", fn);
 }
 
-/* The client, open; else NULL with an error thrown. */
-static struct rn_client *rn_open_of(napi_env env, napi_callback_info info, size_t *argc,
-				    napi_value *argv, const char *fn)
+struct rn_client *rn_open_of(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
+			     const char *fn)
 {
 	struct rn_client *c = rn_client_of(env, info, argc, argv, NULL);
 

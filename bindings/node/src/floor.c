@@ -11,7 +11,7 @@ static napi_value rn_floor(napi_env env, napi_callback_info info)
 {
 	napi_value argv[2];
 	size_t argc = 2;
-	struct rn_client *c = rn_client_of(env, info, &argc, argv, NULL);
+	struct rn_client *c = rn_open_of(env, info, &argc, argv, "floorReserveRefund");
 	struct rlc_grant g;
 	uint32_t ep = 0, n = 0, i;
 	uint64_t t0;
@@ -19,8 +19,6 @@ static napi_value rn_floor(napi_env env, napi_callback_info info)
 
 	if (!c)
 		return NULL;
-	if (!c->open)
-		return rn_closed(env, "floorReserveRefund");
 	if (napi_get_value_uint32(env, argv[0], &ep) != napi_ok ||
 	    napi_get_value_uint32(env, argv[1], &n) != napi_ok || n == 0)
 		return rn_throw_type(env, "floorReserveRefund(): ep and n must be numbers, n > 0");

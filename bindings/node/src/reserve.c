@@ -68,7 +68,7 @@ static napi_value rn_reserve_with(napi_env env, napi_callback_info info)
 {
 	napi_value argv[4];
 	size_t argc = 4;
-	struct rn_client *c = rn_client_of(env, info, &argc, argv, NULL);
+	struct rn_client *c = rn_open_of(env, info, &argc, argv, "reserve");
 	struct rlc_param params[RLC_ENDPOINT_PARAMS_MAX];
 	struct rn_slot *s;
 	unsigned n = 0;
@@ -78,8 +78,6 @@ static napi_value rn_reserve_with(napi_env env, napi_callback_info info)
 
 	if (!c)
 		return NULL;
-	if (!c->open)
-		return rn_closed(env, "reserve");
 	if (rn_ep_arg(env, argv[0], "reserve", &ep))
 		return NULL;
 	/* index.js passes the priority's number: -1 (the endpoint's) to 3 */
@@ -234,7 +232,7 @@ static napi_value rn_endpoint_weights(napi_env env, napi_callback_info info)
 {
 	napi_value argv[3], list, t;
 	size_t argc = 3;
-	struct rn_client *c = rn_client_of(env, info, &argc, argv, NULL);
+	struct rn_client *c = rn_open_of(env, info, &argc, argv, "endpointWeights");
 	struct rlc_param params[RLC_ENDPOINT_PARAMS_MAX];
 	uint32_t ids[RLC_LINK_MAX], weights[RLC_LINK_MAX], ep = 0;
 	unsigned n = 0;
@@ -242,8 +240,6 @@ static napi_value rn_endpoint_weights(napi_env env, napi_callback_info info)
 
 	if (!c)
 		return NULL;
-	if (!c->open)
-		return rn_closed(env, "endpointWeights");
 	if (rn_ep_arg(env, argv[0], "endpointWeights", &ep))
 		return NULL;
 	rn_arena_reset(c);

@@ -77,6 +77,9 @@ struct rn_client *rn_client_of(napi_env env, napi_callback_info info, size_t *ar
 napi_value rn_method(napi_env env, napi_value obj, struct rn_client *c, const char *name,
 		     napi_callback cb);
 napi_value rn_closed(napi_env env, const char *fn);
+/* rn_client_of, and open; else NULL with an error (a closed client: EINVAL) thrown. */
+struct rn_client *rn_open_of(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv,
+			     const char *fn);
 
 /* grants.c */
 struct rn_slot *rn_slot_take(struct rn_client *c, int32_t *handle);

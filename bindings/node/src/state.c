@@ -62,15 +62,11 @@ static int rn_exchange_arg(napi_env env, struct rn_client *c, napi_value v, cons
 static struct rn_client *rn_scoped(napi_env env, napi_callback_info info, napi_value *argv,
 				   size_t *argc, const char *fn, int *scope, napi_value *ret)
 {
-	struct rn_client *c = rn_client_of(env, info, argc, argv, NULL);
+	struct rn_client *c = rn_open_of(env, info, argc, argv, fn);
 
 	*ret = NULL;
 	if (!c)
 		return NULL;
-	if (!c->open) {
-		rn_closed(env, fn);
-		return NULL;
-	}
 	*scope = rn_scope_arg(env, c, argv[0], fn);
 	if (*scope == -1)
 		return NULL;
@@ -168,15 +164,13 @@ static napi_value rn_mode_get(napi_env env, napi_callback_info info)
 {
 	napi_value argv[1], o;
 	size_t argc = 1;
-	struct rn_client *c = rn_client_of(env, info, &argc, argv, NULL);
+	struct rn_client *c = rn_open_of(env, info, &argc, argv, "mode");
 	uint32_t mode = 0;
 	uint64_t until = 0;
 	int x, err;
 
 	if (!c)
 		return NULL;
-	if (!c->open)
-		return rn_closed(env, "mode");
 	if ((x = rn_exchange_arg(env, c, argv[0], "mode")) < 0)
 		return NULL;
 	if ((err = rlc_mode_get(&c->h, x, &mode, &until)))
@@ -193,7 +187,7 @@ static napi_value rn_mode_set(napi_env env, napi_callback_info info)
 {
 	napi_value argv[3];
 	size_t argc = 3;
-	struct rn_client *c = rn_client_of(env, info, &argc, argv, NULL);
+	struct rn_client *c = rn_open_of(env, info, &argc, argv, "setMode");
 	char name[RLC_NAME_MAX];
 	napi_valuetype t;
 	double until = 0, d = -1;
@@ -201,8 +195,6 @@ static napi_value rn_mode_set(napi_env env, napi_callback_info info)
 
 	if (!c)
 		return NULL;
-	if (!c->open)
-		return rn_closed(env, "setMode");
 	if ((x = rn_exchange_arg(env, c, argv[0], "setMode")) < 0)
 		return NULL;
 	napi_typeof(env, argv[1], &t);
@@ -269,7 +261,7 @@ static napi_value rn_usage(napi_env env, napi_callback_info info)
 {
 	napi_value argv[1], list;
 	size_t argc = 1;
-	struct rn_client *c = rn_client_of(env, info, &argc, argv, NULL);
+	struct rn_client *c = rn_open_of(env, info, &argc, argv, "usage");
 	struct rlc_usage u;
 	int32_t id = -1;
 	uint32_t i;
@@ -277,8 +269,6 @@ static napi_value rn_usage(napi_env env, napi_callback_info info)
 
 	if (!c)
 		return NULL;
-	if (!c->open)
-		return rn_closed(env, "usage");
 	napi_get_value_int32(env, argv[0], &id);
 	rlc_refresh(&c->h);
 	if (id >= 0) {
@@ -299,7 +289,7 @@ static napi_value rn_usage(napi_env env, napi_callback_info info)
 static napi_value rn_clients(napi_env env, napi_callback_info info)
 {
 	size_t argc = 0;
-	struct rn_client *c = rn_client_of(env, info, &argc, NULL, NULL);
+	struct rn_client *c = rn_open_of(env, info, &argc, NULL, "clients");
 	struct rlc_client_info ci;
 	napi_value list, o;
 	uint32_t i, n = 0;
@@ -307,8 +297,6 @@ static napi_value rn_clients(napi_env env, napi_callback_info info)
 
 	if (!c)
 		return NULL;
-	if (!c->open)
-		return rn_closed(env, "clients");
 	napi_create_array(env, &list);
 	for (i = 0; i < c->h.layout.clients_count; i++) {
 		if ((err = rlc_client_info(&c->h, i, &ci)) == -ENOENT)
