@@ -2,6 +2,7 @@
 # The whole test suite, from a fresh checkout: installs what is missing,
 # then builds and runs
 #   build/       unit, e2e, model, stress, bench-smoke and python suites;
+#   bindings/node/  the Node addon and its tests, ccxt's among them;
 #   build-asan/  unit, e2e and stress under AddressSanitizer + UBSan;
 #   build-tsan/  the thread variant of the stress suite, and the reserve,
 #                block and raise tests (threads on one segment or word among
@@ -27,6 +28,13 @@ build() { # dir [meson options...]
 build build
 meson test -C build --print-errorlogs --suite unit --suite e2e --suite model --suite stress \
 	--suite bench --suite python
+
+# The Node package: npm ci builds its addon with node-gyp (headers from
+# /usr/include/node, see bindings/node/.npmrc) and installs the lockfile's
+# packages (ccxt), then its tests run against the rlcd just built.
+root=$PWD
+(cd bindings/node && npm ci --no-audit --no-fund &&
+	RLCD=$root/build/src/rlcd/rlcd RLCTL=$root/build/tools/rlctl/rlctl npm test)
 
 # The Python extension is left out of the sanitized builds: Debian's
 # python3 cannot load an ASan or TSan object.

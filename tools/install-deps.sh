@@ -20,6 +20,10 @@ rlc_install_deps() {
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing+=("$p")
 	done
+	# Node.js 18 or later with its headers and npm, for bindings/node: the
+	# machine's own when it has one, else Debian's
+	command -v npm >/dev/null && [ -f /usr/include/node/node_api.h ] ||
+		missing+=(nodejs npm libnode-dev)
 	[ ${#missing[@]} -eq 0 ] && return 0
 	[ "$(id -u)" -eq 0 ] || sudo=(sudo)
 	echo "installing: ${missing[*]}"

@@ -6,27 +6,12 @@
  */
 #include "rlcpy.h"
 
+/* glibc's name of the errno (Python.h sets _GNU_SOURCE), or "E?". */
 const char *rlcpy_errname(int err)
 {
-	switch (-err) {
-	case EAGAIN: return "EAGAIN";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case ECONNREFUSED: return "ECONNREFUSED";
-	case EHOSTDOWN: return "EHOSTDOWN";
-	case E2BIG: return "E2BIG";
-	case ENOENT: return "ENOENT";
-	case EINVAL: return "EINVAL";
-	case EBADMSG: return "EBADMSG";
-	case EPROTO: return "EPROTO";
-	case EOVERFLOW: return "EOVERFLOW";
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case ENOSPC: return "ENOSPC";
-	case EMFILE: return "EMFILE";
-	case ESRCH: return "ESRCH";
-	case ENOMEM: return "ENOMEM";
-	default: return "E?";
-	}
+	const char *name = strerrorname_np(-err);
+
+	return name ? name : "E?";
 }
 
 /* cls(message, errno=, errname=, **attrs); steals `attrs` (a dict or NULL). */

@@ -62,7 +62,7 @@ static PyObject *grant_mark_sent(rlcpy_grant *o, PyObject *unused)
 static PyObject *grant_weights(rlcpy_grant *o, void *closure)
 {
 	const struct rlc *h = &o->owner->h;
-	PyObject *list = PyList_New(0), *item;
+	PyObject *list = PyList_New(0);
 	uint32_t i;
 
 	if (!list)
@@ -70,13 +70,11 @@ static PyObject *grant_weights(rlcpy_grant *o, void *closure)
 	for (i = 0; o->owner->open && i < o->g.count && i < RLC_LINK_MAX; i++) {
 		if (o->g.id[i] >= h->limits_count)
 			continue; /* a reload dropped it */
-		item = Py_BuildValue("(sI)", h->limits[o->g.id[i]].name, o->g.weight[i]);
-		if (!item || PyList_Append(list, item) < 0) {
-			Py_XDECREF(item);
+		if (rlcpy_append(list, Py_BuildValue("(sI)", h->limits[o->g.id[i]].name,
+						     o->g.weight[i])) < 0) {
 			Py_DECREF(list);
 			return NULL;
 		}
-		Py_DECREF(item);
 	}
 	return list;
 }

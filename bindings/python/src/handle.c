@@ -293,17 +293,15 @@ static PyObject *exchange_dict(rlcpy_handle *self, uint32_t x)
 	const struct rlc_catalog *c = &self->h.cat;
 	const struct rlc_exchange_view *v = &c->exchanges[x];
 	PyObject *accounts = PyList_New(0), *endpoints = PyList_New(0), *modes = PyList_New(0);
-	PyObject *item, *params, *d = NULL;
+	PyObject *params, *d = NULL;
 	uint32_t i, j;
 
 	if (!accounts || !endpoints || !modes)
 		goto out;
 	for (i = v->accounts_first; i < v->accounts_first + v->accounts_count; i++) {
-		item = Py_BuildValue("(Iss)", i, c->accounts[i].name,
-				     self->h.scopes[c->accounts[i].scope]);
-		if (!item || PyList_Append(accounts, item) < 0)
-			goto item_fail;
-		Py_DECREF(item);
+		if (rlcpy_append(accounts, Py_BuildValue("(Iss)", i, c->accounts[i].name,
+							 self->h.scopes[c->accounts[i].scope])) < 0)
+			goto out;
 	}
 	for (i = v->endpoints_first; i < v->endpoints_first + v->endpoints_count; i++) {
 		const struct rlc_endpoint_view *e = &c->endpoints[i];
@@ -312,25 +310,20 @@ static PyObject *exchange_dict(rlcpy_handle *self, uint32_t x)
 			goto out;
 		for (j = 0; j < e->params_count; j++)
 			PyTuple_SET_ITEM(params, j, PyUnicode_FromString(e->param[j]));
-		item = Py_BuildValue("(IssN)", i, e->name,
-				     prio_names[e->priority < RLC_PRIOS ? e->priority : RLC_PRIO_LOW],
-				     params);
-		if (!item || PyList_Append(endpoints, item) < 0)
-			goto item_fail;
-		Py_DECREF(item);
+		if (rlcpy_append(endpoints,
+				 Py_BuildValue("(IssN)", i, e->name,
+					       prio_names[e->priority < RLC_PRIOS ? e->priority
+										  : RLC_PRIO_LOW],
+					       params)) < 0)
+			goto out;
 	}
-	for (i = 0; i < v->modes_count; i++) {
-		if (!(item = PyUnicode_FromString(v->modes[i].name)) || PyList_Append(modes, item) < 0)
-			goto item_fail;
-		Py_DECREF(item);
-	}
+	for (i = 0; i < v->modes_count; i++)
+		if (rlcpy_append(modes, PyUnicode_FromString(v->modes[i].name)) < 0)
+			goto out;
 	d = Py_BuildValue("{s:I,s:s,s:N,s:O,s:O,s:O}", "id", x, "name", v->name, "ip_scope",
 			  v->ip_scope != RLC_NONE ? PyUnicode_FromString(self->h.scopes[v->ip_scope])
 						  : (Py_INCREF(Py_None), Py_None),
 			  "accounts", accounts, "endpoints", endpoints, "modes", modes);
-	goto out;
-item_fail:
-	Py_XDECREF(item);
 out:
 	Py_XDECREF(accounts);
 	Py_XDECREF(endpoints);
@@ -340,18 +333,16 @@ out:
 
 static PyObject *handle_catalog(rlcpy_handle *self, PyObject *unused)
 {
-	PyObject *list, *d;
+	PyObject *list;
 	uint32_t x;
 
 	if (rlcpy_check(self, "catalog", 0) < 0 || !(list = PyList_New(0)))
 		return NULL;
 	for (x = 0; x < self->h.cat.exchanges_count; x++) {
-		if (!(d = exchange_dict(self, x)) || PyList_Append(list, d) < 0) {
-			Py_XDECREF(d);
+		if (rlcpy_append(list, exchange_dict(self, x)) < 0) {
 			Py_DECREF(list);
 			return NULL;
 		}
-		Py_DECREF(d);
 	}
 	return list;
 }

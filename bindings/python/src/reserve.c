@@ -302,7 +302,7 @@ static PyObject *handle_endpoint_weights(rlcpy_handle *self, PyObject *const *ar
 	uint32_t ids[RLC_LINK_MAX], weights[RLC_LINK_MAX];
 	struct rlcpy_request rq;
 	struct rlc_grant g;
-	PyObject *list = NULL, *item;
+	PyObject *list = NULL;
 	int n, i;
 
 	if (rlcpy_check(self, "endpoint_weights", 0) < 0 ||
@@ -319,13 +319,11 @@ static PyObject *handle_endpoint_weights(rlcpy_handle *self, PyObject *const *ar
 	if (!(list = PyList_New(0)))
 		return NULL;
 	for (i = 0; i < n; i++) {
-		item = Py_BuildValue("(sI)", self->h.limits[ids[i]].name, weights[i]);
-		if (!item || PyList_Append(list, item) < 0) {
-			Py_XDECREF(item);
+		if (rlcpy_append(list, Py_BuildValue("(sI)", self->h.limits[ids[i]].name, weights[i])) <
+		    0) {
 			Py_DECREF(list);
 			return NULL;
 		}
-		Py_DECREF(item);
 	}
 	return list;
 }

@@ -102,6 +102,16 @@ static inline int rlcpy_check(rlcpy_handle *self, const char *fn, int writes)
 		return 0;
 	return rlcpy_check_fail(self, fn, writes);
 }
+
+/* Append item (a new reference, or NULL after a failure) to list, stealing it; -1 on failure. */
+static inline int rlcpy_append(PyObject *list, PyObject *item)
+{
+	int rc = item ? PyList_Append(list, item) : -1;
+
+	Py_XDECREF(item);
+	return rc;
+}
+
 PyObject *rlcpy_scope_name(rlcpy_handle *self, uint32_t scope);
 PyObject *rlcpy_limit_name(rlcpy_handle *self, int32_t limit);
 int rlcpy_exchange_arg(rlcpy_handle *self, const char *fn, PyObject *o, int *out);

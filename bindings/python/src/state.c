@@ -197,7 +197,7 @@ static PyObject *usage_of(rlcpy_handle *self, uint32_t id)
 /* usage(limit=None): one limit's Usage (by id or name), or every limit's. */
 static PyObject *handle_usage(rlcpy_handle *self, PyObject *const *args, Py_ssize_t n)
 {
-	PyObject *list, *u;
+	PyObject *list;
 	uint32_t id;
 	int lid;
 
@@ -224,12 +224,10 @@ static PyObject *handle_usage(rlcpy_handle *self, PyObject *const *args, Py_ssiz
 	if (!(list = PyList_New(0)))
 		return NULL;
 	for (id = 0; id < self->h.limits_count; id++) {
-		if (!(u = usage_of(self, id)) || PyList_Append(list, u) < 0) {
-			Py_XDECREF(u);
+		if (rlcpy_append(list, usage_of(self, id)) < 0) {
 			Py_DECREF(list);
 			return NULL;
 		}
-		Py_DECREF(u);
 	}
 	return list;
 }
@@ -431,7 +429,7 @@ static PyObject *client_of(uint32_t idx, const struct rlc_client_info *ci)
 static PyObject *handle_clients(rlcpy_handle *self, PyObject *unused)
 {
 	struct rlc_client_info ci;
-	PyObject *list, *c;
+	PyObject *list;
 	uint32_t i;
 	int err;
 
@@ -444,12 +442,10 @@ static PyObject *handle_clients(rlcpy_handle *self, PyObject *unused)
 			Py_DECREF(list);
 			return rlcpy_raise(self, "clients", err);
 		}
-		if (!(c = client_of(i, &ci)) || PyList_Append(list, c) < 0) {
-			Py_XDECREF(c);
+		if (rlcpy_append(list, client_of(i, &ci)) < 0) {
 			Py_DECREF(list);
 			return NULL;
 		}
-		Py_DECREF(c);
 	}
 	return list;
 }
