@@ -13,7 +13,8 @@
 # run as root), builds into ./build, starts rlcd on its built-in default
 # profile (real time: 1-minute windows, 5% buffer, market data kept from the
 # last 20%) on a private segment (/rlc-demo) and the simulator on loopback
-# (its clock 1.5 s ahead), then runs for RLC_DEMO_SECONDS (default 20) a
+# (its clock 1.5 s ahead), builds the Python extension and the Node addon
+# (npm ci), then runs for RLC_DEMO_SECONDS (default 20) a
 # heavy data collector that wants more than the whole budget and light
 # strategies with orders, shows `rlctl status` while they run, and ends
 # with what the exchange saw of each bot: requests, 429s, bans, and the
@@ -85,6 +86,10 @@ pyrlc=$(ninja -C "$build" -t targets all 2>/dev/null | sed -n 's|^\(bindings/pyt
 [ -z "$pyrlc" ] || ninja -C "$build" $pyrlc >/dev/null
 rlcd=${RLCD:-$build/src/rlcd/rlcd}
 [ -n "${RLCD:-}" ] || ninja -C "$build" src/rlcd/rlcd
+# the Node bots' addon and ccxt, from the lockfile (npm's registry only)
+[ -d bindings/node/node_modules/ccxt ] && [ -f bindings/node/build/Release/rlc.node ] ||
+	(cd bindings/node && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
+	echo "demo: npm ci in bindings/node failed: C bots play the Node bots" >&2
 rlctl=$build/tools/rlctl/rlctl
 bot=$build/tools/demo/rlc-demo-bot
 tmp=$(mktemp -d)
